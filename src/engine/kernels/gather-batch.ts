@@ -1,0 +1,38 @@
+import type { GpuContext } from '../device/gpu-context';
+import { type Dispatch, grid1d, makeDispatch, packUniforms } from '../device/dispatch';
+import { SHADERS } from './sources';
+
+export interface GatherArgs {
+  /** Dataset images as packed bytes (4 per u32). */
+  images: GPUBuffer;
+  /** Dataset labels, one u32 each. */
+  labels: GPUBuffer;
+  /** Example order: a shuffled permutation for training, the identity for evaluation. */
+  index: GPUBuffer;
+  clock: GPUBuffer;
+  X: GPUBuffer;
+  Y: GPUBuffer;
+  rows: number;
+  pixels: number;
+  /** Follow the step clock (training) or start at `offset` (evaluation chunks). */
+  useClock: boolean;
+  offset?: number;
+  stepsPerEpoch?: number;
+  label?: string;
+}
+
+/** Builds a float minibatch and its labels from the GPU-resident dataset. */
+export async function gatherBatch(ctx: GpuContext, a: GatherArgs): Promise<Dispatch> {
+  const kernel = await ctx.pipelines.get({
+    name: 'gather_batch',
+    source: SHADERS.gatherBatch,
+    bindings: ['uniform', 'read', 'read', 'read', 'read', 'write', 'write'],
+    constants: { USE_CLOCK: a.useClock ? 1 : 0 },
+  });
+  const label = a.label ?? 'gather_batch';
+  const u = ctx.uniform(
+    `${label}.params`,
+    packUniforms([['u32', a.rows], ['u32', a.pixels], ['u32', a.offset ?? 0], ['u32', Math.max(1, a.stepsPerEpoch ?? 1)]]),
+  );
+  return makeDispatch(ctx.device, kernel, [u, a.images, a.labels, a.index, a.clock, a.X, a.Y], grid1d(a.rows * a.pixels, 256), label);
+}

@@ -1,0 +1,68 @@
+import type { GpuContext } from '../device/gpu-context';
+import { type Dispatch, grid2d, makeDispatch, packUniforms } from '../device/dispatch';
+import { type Activation, activationId } from './activation';
+import { SHADERS } from './sources';
+
+/** What happens to alpha * op(A) op(B) before it is stored in C (see matmul.wgsl). */
+export type Epilogue =
+  | { kind: 'none' }
+  | { kind: 'axpby'; beta: number; addend: GPUBuffer }
+  | { kind: 'bias-act'; bias: GPUBuffer; act: Activation; activations: GPUBuffer }
+  | { kind: 'gate'; preact: GPUBuffer; act: Activation }
+  | { kind: 'accumulate'; beta: number };
+
+const EPILOGUE_ID = { none: 0, axpby: 1, 'bias-act': 2, gate: 3, accumulate: 4 } as const;
+
+export interface MatmulArgs {
+  /** Rows of C and of op(A). */
+  M: number;
+  /** Columns of C and of op(B). */
+  N: number;
+  /** The inner dimension. */
+  K: number;
+  A: GPUBuffer;
+  B: GPUBuffer;
+  C: GPUBuffer;
+  transA?: boolean;
+  transB?: boolean;
+  alpha?: number;
+  epilogue?: Epilogue;
+  label?: string;
+}
+
+/** C = epilogue(alpha * op(A) op(B)): every dense product of forward, backward and alignment passes. */
+export async function matmul(ctx: GpuContext, args: MatmulArgs): Promise<Dispatch> {
+  const ep = args.epilogue ?? { kind: 'none' };
+  const act = ep.kind === 'bias-act' || ep.kind === 'gate' ? activationId(ep.act) : 0;
+  const beta = ep.kind === 'axpby' || ep.kind === 'accumulate' ? ep.beta : 0;
+  const label = args.label ?? 'matmul';
+  const kernel = await ctx.pipelines.get({
+    name: 'matmul',
+    source: SHADERS.matmul,
+    bindings: ['uniform', 'read', 'read', 'read', 'write', 'write'],
+    constants: {
+      TRANS_A: args.transA ? 1 : 0,
+      TRANS_B: args.transB ? 1 : 0,
+      EPILOGUE: EPILOGUE_ID[ep.kind],
+      ACT: act,
+    },
+  });
+  const uniforms = ctx.uniform(
+    `${label}.params`,
+    packUniforms([
+      ['u32', args.M],
+      ['u32', args.N],
+      ['u32', args.K],
+      ['f32', args.alpha ?? 1],
+      ['f32', beta],
+    ]),
+  );
+  const D =
+    ep.kind === 'axpby' ? ep.addend : ep.kind === 'bias-act' ? ep.bias : ep.kind === 'gate' ? ep.preact : ctx.dummy('matmul.D');
+  const E = ep.kind === 'bias-act' ? ep.activations : ctx.dummy('matmul.E');
+  return makeDispatch(ctx.device, kernel, [uniforms, args.A, args.B, D, args.C, E], grid2d(Math.ceil(args.N / 4), Math.ceil(args.M / 4), 8, 8), label);
+}
+
+export function matmulFlops(M: number, N: number, K: number): number {
+  return 2 * M * N * K;
+}

@@ -1,0 +1,87 @@
+import type { GpuContext } from '../device/gpu-context';
+import { type Dispatch, grid1d, makeDispatch, packUniforms } from '../device/dispatch';
+import { SHADERS } from './sources';
+
+export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+export interface OptimizerSettings {
+  method: OptimizerName;
+  lr: number;
+  /** Momentum coefficient (momentum only). */
+  mu: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** Coupled L2: added to the gradient as weight_decay * P. */
+  weightDecay: number;
+  /** Decoupled decay: P shrinks by (1 - lr * decay) each step. */
+  decay: number;
+  /** Std of the noise added to the update, scaled by lr ("weight estimation" noise). */
+  noiseStd: number;
+}
+
+export interface OptimizerArgs {
+  param: GPUBuffer;
+  grad: GPUBuffer;
+  clock: GPUBuffer;
+  /** Moment buffers, same size as the parameter (unused by SGD). */
+  m: GPUBuffer;
+  v: GPUBuffer;
+  /** Kolen-Pollack: the transposed twin that receives the same update. */
+  tied?: GPUBuffer;
+  rows: number;
+  cols: number;
+  settings: OptimizerSettings;
+  seed: number;
+  stream: number;
+  label?: string;
+}
+
+export interface OptimizerStep {
+  dispatch: Dispatch;
+  /** Rewrites the learning rate and coefficients; takes effect from the next submit. */
+  update(settings: OptimizerSettings): void;
+}
+
+function uniforms(a: OptimizerArgs, s: OptimizerSettings): ArrayBuffer {
+  return packUniforms([
+    ['u32', a.rows * a.cols],
+    ['u32', a.rows],
+    ['u32', a.cols],
+    ['u32', a.seed],
+    ['f32', s.lr],
+    ['f32', s.mu],
+    ['f32', s.beta1],
+    ['f32', s.beta2],
+    ['f32', s.eps],
+    ['f32', s.weightDecay],
+    ['f32', s.decay],
+    ['f32', s.noiseStd],
+    ['u32', a.stream],
+  ]);
+}
+
+/** One in-place optimiser step on a parameter (see optimizer.wgsl). */
+export async function optimizerStep(ctx: GpuContext, a: OptimizerArgs): Promise<OptimizerStep> {
+  const s = a.settings;
+  const kernel = await ctx.pipelines.get({
+    name: 'optimizer',
+    source: SHADERS.optimizer,
+    bindings: ['uniform', 'read', 'read', 'write', 'write', 'write', 'write'],
+    constants: { METHOD: OPTIMIZERS.indexOf(s.method), TIED: a.tied ? 1 : 0, NOISE: s.noiseStd > 0 ? 1 : 0 },
+  });
+  const label = a.label ?? 'optimizer';
+  const u = ctx.uniform(`${label}.params`, uniforms(a, s));
+  const tied = a.tied ?? ctx.dummy('optimizer.tied');
+  const dispatch = makeDispatch(ctx.device, kernel, [u, a.grad, a.clock, a.param, a.m, a.v, tied], grid1d(a.rows * a.cols, 256), label);
+  return {
+    dispatch,
+    update(next: OptimizerSettings) {
+      if (next.method !== s.method || (next.noiseStd > 0) !== (s.noiseStd > 0)) {
+        throw new Error('optimizer method and noise on/off are fixed when the network is built');
+      }
+      ctx.device.queue.writeBuffer(u, 0, uniforms(a, next));
+    },
+  };
+}

@@ -1,0 +1,22 @@
+// WGSL sources, composed from shared snippets (WGSL has no #include).
+import activations from '../../shaders/activations.wgsl?raw';
+import random from '../../shaders/random.wgsl?raw';
+import matmul from '../../shaders/matmul.wgsl?raw';
+import columnSum from '../../shaders/column_sum.wgsl?raw';
+import outputLoss from '../../shaders/output_loss.wgsl?raw';
+import gatherBatch from '../../shaders/gather_batch.wgsl?raw';
+import optimizer from '../../shaders/optimizer.wgsl?raw';
+import fillNoise from '../../shaders/fill_noise.wgsl?raw';
+import transposeCombine from '../../shaders/transpose_combine.wgsl?raw';
+import dotProducts from '../../shaders/dot_products.wgsl?raw';
+
+export const SHADERS = {
+  matmul: activations + matmul,
+  columnSum,
+  outputLoss,
+  gatherBatch,
+  optimizer: random + optimizer,
+  fillNoise: random + fillNoise,
+  transposeCombine,
+  dotProducts,
+} as const;

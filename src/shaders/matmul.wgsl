@@ -1,0 +1,88 @@
+// C = epilogue(alpha * op(A) * op(B)), C is M x N, the inner dimension K.
+// op(A) is A (M x K) or, with TRANS_A, A stored K x M; op(B) is B (K x N) or,
+// with TRANS_B, B stored N x K. Reading transposed operands in place saves
+// the copies of the backward passes.
+//
+// Each invocation computes a 4 x 4 block of C in four vec4 registers, without
+// workgroup memory: on software Vulkan this beats tiled kernels by far.
+//
+// EPILOGUE
+//   0: C = v
+//   1: C = v + beta * D            (D: M x N)
+//   2: C = v + D[n]; E = act(C)    (dense layer: D is the bias, E the activations)
+//   3: C = v * act'(D)             (backward gate: D holds the pre-activations)
+//   4: C = v + beta * C            (accumulate)
+
+struct Params {
+  M: u32,
+  N: u32,
+  K: u32,
+  alpha: f32,
+  beta: f32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> A: array<f32>;
+@group(0) @binding(2) var<storage, read> B: array<f32>;
+@group(0) @binding(3) var<storage, read> D: array<f32>;
+@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+@group(0) @binding(5) var<storage, read_write> E: array<f32>;
+
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
+override EPILOGUE: u32 = 0u;
+
+fn load_a(m: u32, k: u32) -> f32 {
+  if (m >= p.M) { return 0.0; }
+  if (TRANS_A) { return A[k * p.M + m]; }
+  return A[m * p.K + k];
+}
+
+fn load_b(k: u32, n: u32) -> f32 {
+  if (n >= p.N) { return 0.0; }
+  if (TRANS_B) { return B[n * p.K + k]; }
+  return B[k * p.N + n];
+}
+
+fn store(m: u32, n: u32, acc: f32) {
+  if (m >= p.M || n >= p.N) { return; }
+  let i = m * p.N + n;
+  let v = p.alpha * acc;
+  switch EPILOGUE {
+    case 1u: { C[i] = v + p.beta * D[i]; }
+    case 2u: { let a = v + D[n]; C[i] = a; E[i] = activate(a); }
+    case 3u: { C[i] = v * activate_grad(D[i]); }
+    case 4u: { C[i] = v + p.beta * C[i]; }
+    default: { C[i] = v; }
+  }
+}
+
+fn store_row(m: u32, n0: u32, acc: vec4<f32>) {
+  store(m, n0, acc.x);
+  store(m, n0 + 1u, acc.y);
+  store(m, n0 + 2u, acc.z);
+  store(m, n0 + 3u, acc.w);
+}
+
+@compute @workgroup_size(8, 8)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let m0 = gid.y * 4u;
+  let n0 = gid.x * 4u;
+  if (m0 >= p.M || n0 >= p.N) { return; }
+
+  var c0 = vec4<f32>(0.0);
+  var c1 = vec4<f32>(0.0);
+  var c2 = vec4<f32>(0.0);
+  var c3 = vec4<f32>(0.0);
+  for (var k = 0u; k < p.K; k++) {
+    let b = vec4<f32>(load_b(k, n0), load_b(k, n0 + 1u), load_b(k, n0 + 2u), load_b(k, n0 + 3u));
+    c0 = fma(vec4<f32>(load_a(m0, k)), b, c0);
+    c1 = fma(vec4<f32>(load_a(m0 + 1u, k)), b, c1);
+    c2 = fma(vec4<f32>(load_a(m0 + 2u, k)), b, c2);
+    c3 = fma(vec4<f32>(load_a(m0 + 3u, k)), b, c3);
+  }
+  store_row(m0, n0, c0);
+  store_row(m0 + 1u, n0, c1);
+  store_row(m0 + 2u, n0, c2);
+  store_row(m0 + 3u, n0, c3);
+}
