@@ -2,6 +2,7 @@
 
 export type ErrorCode =
   | 'config'
+  | 'dataset'
   | 'gpu-unavailable'
   | 'gpu-limit'
   | 'gpu-validation'

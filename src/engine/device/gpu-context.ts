@@ -120,10 +120,10 @@ export class GpuContext {
   }
 
   /** Runs `fn` inside validation and out-of-memory error scopes and throws what they caught. */
-  async checked<T>(fn: () => T): Promise<T> {
+  async checked<T>(fn: () => T | Promise<T>): Promise<T> {
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
-    const value = fn();
+    const value = await fn();
     const validation = await this.device.popErrorScope();
     const oom = await this.device.popErrorScope();
     if (validation) throw toPlasticityError(validation);
