@@ -1,0 +1,74 @@
+import type { Dispatch } from '../device/dispatch';
+import type { GpuContext } from '../device/gpu-context';
+import { fillNoise } from '../kernels/fill-noise';
+import { matmul } from '../kernels/matmul';
+import { transposeCombine } from '../kernels/transpose-combine';
+import { type Coefficients, usesActivity } from '../rules/rule';
+import { type BatchBuffers, type DenseLayer, layerInput } from './network';
+
+export interface FeedbackInput {
+  kind: 'activity' | 'noise';
+  noiseStd: number;
+  seed: number;
+}
+
+/** Random streams per step: layers use 0..15 for input noise, 16..31 for update noise. */
+export const NOISE_STREAM = { input: 0, update: 16 } as const;
+
+/**
+ * gB = grad_B of R = sum_p c_p P_p(W, B, x), term by term (rules/primitives.ts):
+ *   decay, self:  gB  = 2 c_decay B - c_self W^T
+ *   amp:          gB += -(c_amp / N) X^T Y            Y = X W^T
+ *   sparse:       gB += (2 c_sparse / N) X^T (X B)
+ *   null:         gB += (2 c_null / N) (Y B^T)^T Y
+ * X is the layer's input batch or fresh white noise of the same shape.
+ */
+export async function feedbackUpdate(
+  ctx: GpuContext,
+  layer: DenseLayer,
+  batch: BatchBuffers,
+  c: Coefficients,
+  input: FeedbackInput,
+  clock: GPUBuffer,
+): Promise<Dispatch[]> {
+  const B = layer.B!;
+  const gB = layer.gB!;
+  const N = batch.rows;
+  const { nIn, nOut } = layer;
+  const name = `feedback${layer.index}`;
+  const r = ctx.buffers;
+  const out: Promise<Dispatch>[] = [
+    transposeCombine(ctx, { X: B, Y: layer.W, out: gB, rows: nIn, cols: nOut, a: 2 * (c.decay ?? 0), b: -(c.self ?? 0), label: `${name}.decay_self` }),
+  ];
+  if (!usesActivity(c)) return Promise.all(out);
+
+  let X = layerInput(batch, layer.index);
+  if (input.kind === 'noise') {
+    X = r.storage(`${name}.noise_input`, N * nIn);
+    out.push(fillNoise(ctx, { out: X, clock, n: N * nIn, std: input.noiseStd, seed: input.seed, stream: NOISE_STREAM.input + layer.index, label: `${name}.noise` }));
+  }
+  const accumulate = { kind: 'accumulate', beta: 1 } as const;
+  let Y: GPUBuffer | null = null;
+  if (c.amp || c.null) {
+    Y = r.storage(`${name}.Y`, N * nOut);
+    out.push(matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B: layer.W, C: Y, transB: true, label: `${name}.Y` }));
+  }
+  if (c.amp) {
+    out.push(matmul(ctx, { M: nIn, N: nOut, K: N, A: X, B: Y!, C: gB, transA: true, alpha: -c.amp / N, epilogue: accumulate, label: `${name}.amp` }));
+  }
+  if (c.sparse) {
+    const S = r.storage(`${name}.XB`, N * nOut);
+    out.push(
+      matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B, C: S, label: `${name}.XB` }),
+      matmul(ctx, { M: nIn, N: nOut, K: N, A: X, B: S, C: gB, transA: true, alpha: (2 * c.sparse) / N, epilogue: accumulate, label: `${name}.sparse` }),
+    );
+  }
+  if (c.null) {
+    const R = r.storage(`${name}.YBt`, N * nIn);
+    out.push(
+      matmul(ctx, { M: N, N: nIn, K: nOut, A: Y!, B, C: R, transB: true, label: `${name}.YBt` }),
+      matmul(ctx, { M: nIn, N: nOut, K: N, A: R, B: Y!, C: gB, transA: true, alpha: (2 * c.null) / N, epilogue: accumulate, label: `${name}.null` }),
+    );
+  }
+  return Promise.all(out);
+}

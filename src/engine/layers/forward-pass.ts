@@ -1,0 +1,23 @@
+import type { Dispatch } from '../device/dispatch';
+import type { GpuContext } from '../device/gpu-context';
+import { matmul } from '../kernels/matmul';
+import { type BatchBuffers, layerInput, type RateNetwork } from './network';
+
+/** a_l = h_{l-1} W_l^T + b_l, h_l = f(a_l): one fused matmul per layer. */
+export async function forwardPass(ctx: GpuContext, net: RateNetwork, batch: BatchBuffers, label: string): Promise<Dispatch[]> {
+  return Promise.all(
+    net.layers.map((layer) =>
+      matmul(ctx, {
+        M: batch.rows,
+        N: layer.nOut,
+        K: layer.nIn,
+        A: layerInput(batch, layer.index),
+        B: layer.W,
+        C: batch.pre[layer.index - 1],
+        transB: true,
+        epilogue: { kind: 'bias-act', bias: layer.b, act: layer.act, activations: batch.post[layer.index - 1] },
+        label: `${label}.forward${layer.index}`,
+      }),
+    ),
+  );
+}

@@ -1,0 +1,351 @@
+import type { GpuDataset } from '../data/gpu-dataset';
+import { type Dispatch, encodeDispatches } from '../device/dispatch';
+import type { GpuContext } from '../device/gpu-context';
+import { ConfigError } from '../errors';
+import { gatherBatch } from '../kernels/gather-batch';
+import { outputLoss } from '../kernels/output-loss';
+import { angleDegrees } from '../kernels/dot-products';
+import { backwardPass } from '../layers/backward-pass';
+import { feedbackUpdate } from '../layers/feedback-update';
+import { forwardPass } from '../layers/forward-pass';
+import { initialParameters } from '../layers/init';
+import { type BatchBuffers, RateNetwork } from '../layers/network';
+import { alignmentProbes } from '../metrics/alignment-probes';
+import { layerSlot, metricsFloats, TEST_SLOT, TRAIN_SLOT } from '../metrics/layout';
+import { MetricsReader } from '../metrics/metrics-reader';
+import { type ParameterUpdate, parameterSettings, parameterUpdates } from '../optimizers/parameter-updates';
+import { Rng, shuffledIndices } from '../rng';
+import { findRule } from '../rules/registry';
+import { type Coefficients, type RuleSpec, trainsFeedback } from '../rules/rule';
+import type { TrainConfig } from './config';
+import { validateConfig } from './config';
+
+export interface LayerMetrics {
+  layer: number;
+  /** angle(W, B^T) in degrees; null where B has another shape (DFA) or under backprop. */
+  weightAngle: number | null;
+  /** angle(B delta, W^T delta) in degrees; null for the first layer. */
+  gradientAngle: number | null;
+  /** angle(rule's dW, backprop's dW) in degrees, when requested. */
+  bpAngle: number | null;
+  weightNorm: number | null;
+  feedbackNorm: number | null;
+}
+
+export interface MetricsRecord {
+  step: number;
+  epoch: number;
+  /** Mean loss and accuracy over the steps since the previous record. */
+  trainLoss: number;
+  trainAcc: number;
+  testLoss: number | null;
+  testAcc: number | null;
+  layers: LayerMetrics[];
+  samplesPerSec: number;
+  elapsedSec: number;
+  /** Loss became NaN or infinite. */
+  diverged: boolean;
+}
+
+export interface TrainerOptions {
+  /** Steps between metric records (each costs one async readback). */
+  metricsEvery?: number;
+  /** Also measure angle(rule's dW, backprop's dW): an extra backward pass on metric steps. */
+  bpAngles?: boolean;
+  /** Steps recorded into one command buffer. */
+  stepsPerSubmit?: number;
+  /** Submits allowed in flight before the host waits for the GPU to catch up. */
+  maxInFlight?: number;
+  /** Rows per evaluation chunk. */
+  evalRows?: number;
+}
+
+type Listener = (m: MetricsRecord) => void;
+
+const DEFAULTS: Required<TrainerOptions> = { metricsEvery: 50, bpAngles: false, stepsPerSubmit: 4, maxInFlight: 2, evalRows: 1000 };
+
+/**
+ * Trains a rate network on a GPU-resident dataset with one rule. Every step
+ * is prebuilt once as a list of dispatches; the host only encodes, submits
+ * and, now and then, captures the metrics buffer for an async readback.
+ */
+export class Trainer {
+  readonly rule: RuleSpec;
+  readonly stepsPerEpoch: number;
+  private listeners: Listener[] = [];
+  private stepCount = 0;
+  private epochCount = 0;
+  private pending: Promise<void>[] = [];
+  private inFlight: Promise<unknown>[] = [];
+  private startTime = performance.now();
+  private lastRecord = { time: 0, step: 0 };
+  private sinceSnapshot = 0;
+  private stopped = false;
+
+  private constructor(
+    private readonly ctx: GpuContext,
+    readonly config: TrainConfig,
+    readonly data: GpuDataset,
+    readonly network: RateNetwork,
+    private readonly options: Required<TrainerOptions>,
+    private readonly metrics: GPUBuffer,
+    private readonly order: GPUBuffer,
+    private readonly reader: MetricsReader,
+    private readonly trainStep: Dispatch[],
+    private readonly probeStep: Dispatch[],
+    private readonly updateStep: Dispatch[],
+    private readonly evaluation: Dispatch[],
+    private readonly updates: ParameterUpdate[],
+    private readonly shuffle: Rng,
+  ) {
+    this.rule = findRule(config.rule);
+    this.stepsPerEpoch = Math.floor(data.train.count / config.batchSize);
+  }
+
+  static async create(ctx: GpuContext, data: GpuDataset, config: TrainConfig, opts: TrainerOptions = {}): Promise<Trainer> {
+    validateConfig(config);
+    const options = { ...DEFAULTS, ...opts };
+    if (!Number.isInteger(options.metricsEvery) || options.metricsEvery < 1) throw new ConfigError('metricsEvery', 'must be a whole number of at least 1.');
+    if (config.batchSize > data.train.count) {
+      throw new ConfigError('batchSize', `is ${config.batchSize} but the training set has only ${data.train.count} examples.`);
+    }
+    const rule = findRule(config.rule);
+    const coefficients: Coefficients = { ...rule.regularizer, ...config.coefficients };
+    const sizes = [data.pixels, ...config.hidden, data.classes];
+    const evalRows = Math.min(options.evalRows, data.test.count);
+    const est = RateNetwork.estimateBytes(sizes, config.batchSize, evalRows);
+    ctx.buffers.checkFits(`A network of ${sizes.join('-')} with batch ${config.batchSize}`, est.largestBuffer);
+
+    const init = initialParameters(sizes, config.activation, config.init, rule.feedback, config.seed);
+    const needsFeedbackGrad = rule.feedback === 'backward' && !rule.tied && (trainsFeedback(rule, coefficients) || config.feedbackUpdateNoise > 0);
+    const net = RateNetwork.create(ctx, init, config.activation, rule.feedback, needsFeedbackGrad);
+    const train = net.allocateBatch(ctx, config.batchSize, 'train', true);
+    const test = net.allocateBatch(ctx, evalRows, 'eval', false);
+
+    const r = ctx.buffers;
+    const clock = r.storage('clock', 4);
+    const floats = metricsFloats(net.layers.length);
+    const metrics = r.storage('metrics', floats);
+    const order = r.storage('train.order', data.train.count);
+    const testOrder = r.createWithData('test.order', Uint32Array.from({ length: data.test.count }, (_, i) => i));
+    const reader = new MetricsReader(ctx, metrics, floats * 4);
+    const noiseSeed = new Rng(config.seed).fork(4).nextU32();
+    const stepsPerEpoch = Math.floor(data.train.count / config.batchSize);
+
+    const trainStep = await ctx.checked(async () => {
+      const gather = await gatherBatch(ctx, {
+        images: data.train.images, labels: data.train.labels, index: order, clock, X: train.X, Y: train.labels,
+        rows: train.rows, pixels: data.pixels, useClock: true, stepsPerEpoch, label: 'train.gather',
+      });
+      const loss = await outputLoss(ctx, {
+        logits: train.pre[net.layers.length - 1], labels: train.labels, grad: train.delta[net.layers.length - 1],
+        metrics, clock, rows: train.rows, classes: data.classes, scale: 1 / train.rows, slot: TRAIN_SLOT,
+        loss: config.loss, tick: true, label: 'train.loss',
+      });
+      const feedback: Dispatch[] = [];
+      if (needsFeedbackGrad) {
+        for (const layer of net.layers) {
+          feedback.push(...(await feedbackUpdate(ctx, layer, train, coefficients, { kind: config.feedbackInput, noiseStd: config.feedbackNoiseStd, seed: noiseSeed }, clock)));
+        }
+      }
+      return [gather, ...(await forwardPass(ctx, net, train, 'train')), loss, ...(await backwardPass(ctx, net, train, rule.feedback)), ...feedback];
+    });
+    const probeStep = await alignmentProbes(ctx, net, train, rule.feedback, metrics, options.bpAngles);
+    const updates = await parameterUpdates(ctx, net, config, rule, clock, noiseSeed);
+    const evaluation = await evaluationPass(ctx, net, data, test, testOrder, metrics, clock, config);
+    ctx.throwIfFailed();
+
+    return new Trainer(
+      ctx, config, data, net, options, metrics, order, reader,
+      await trainStep, probeStep, updates.map((u) => u.step.dispatch), evaluation, updates, new Rng(config.seed).fork(3),
+    );
+  }
+
+  onMetrics(listener: Listener): () => void {
+    this.listeners.push(listener);
+    return () => (this.listeners = this.listeners.filter((l) => l !== listener));
+  }
+
+  get step(): number {
+    return this.stepCount;
+  }
+
+  get epoch(): number {
+    return this.epochCount;
+  }
+
+  /** Runs `n` steps (crossing epoch boundaries, which reshuffle and evaluate). */
+  async train(n: number): Promise<void> {
+    this.stopped = false;
+    let left = n;
+    while (left > 0 && !this.stopped) {
+      const inEpoch = this.stepCount % this.stepsPerEpoch;
+      if (inEpoch === 0) this.writeEpochOrder();
+      const chunk = Math.min(left, this.options.stepsPerSubmit, this.stepsPerEpoch - inEpoch);
+      this.submitSteps(chunk);
+      left -= chunk;
+      if (this.stepCount % this.stepsPerEpoch === 0) {
+        this.epochCount++;
+        this.submitEvaluation();
+      }
+      await this.throttle();
+    }
+  }
+
+  async trainEpochs(epochs: number): Promise<void> {
+    await this.train(epochs * this.stepsPerEpoch - (this.stepCount % this.stepsPerEpoch));
+  }
+
+  /** Stops `train` after the submit in progress; metrics already queued still arrive. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Evaluates the whole test set now (also done at every epoch's end). */
+  evaluate(): void {
+    this.submitEvaluation();
+  }
+
+  /** Waits for every queued metric record. */
+  async flush(): Promise<void> {
+    while (this.pending.length) await Promise.all(this.pending.splice(0));
+    this.ctx.throwIfFailed();
+  }
+
+  /** Changes the learning rates from the next submit on (B follows W unless it has its own). */
+  setLearningRate(lr: number, feedbackLr: number | null = this.config.feedbackLr): void {
+    if (!(lr >= 0) || !Number.isFinite(lr)) throw new ConfigError('optimizer.lr', `must be a finite number of at least 0 (got ${lr}).`);
+    this.config.optimizer.lr = lr;
+    this.config.feedbackLr = feedbackLr;
+    const s = parameterSettings(this.config, this.rule);
+    for (const u of this.updates) u.step.update(s[u.kind]);
+  }
+
+  private writeEpochOrder(): void {
+    const perm = shuffledIndices(this.data.train.count, this.shuffle);
+    this.ctx.device.queue.writeBuffer(this.order, 0, perm as Uint32Array<ArrayBuffer>);
+  }
+
+  private submitSteps(count: number): void {
+    const encoder = this.ctx.device.createCommandEncoder({ label: 'train steps' });
+    const pass = encoder.beginComputePass();
+    let snapshot = false;
+    for (let i = 0; i < count; i++) {
+      this.stepCount++;
+      this.sinceSnapshot++;
+      const probe = this.sinceSnapshot >= this.options.metricsEvery || this.stepCount % this.stepsPerEpoch === 0;
+      encodeDispatches(pass, this.trainStep);
+      if (probe) encodeDispatches(pass, this.probeStep);
+      encodeDispatches(pass, this.updateStep);
+      // Only the last step of a submit can be captured: probes of earlier ones would be overwritten.
+      if (probe && i === count - 1) snapshot = true;
+      else if (probe) this.sinceSnapshot = this.options.metricsEvery - 1;
+    }
+    pass.end();
+    const isEpochEnd = this.stepCount % this.stepsPerEpoch === 0;
+    // At an epoch's end the snapshot waits for the evaluation that follows.
+    const ticket = snapshot && !isEpochEnd ? this.reader.capture(encoder, 3) : null;
+    this.ctx.device.queue.submit([encoder.finish()]);
+    if (ticket) {
+      this.sinceSnapshot = 0;
+      this.queueRecord(this.reader.collect(ticket), this.stepCount, this.epochCount, false);
+    }
+  }
+
+  private submitEvaluation(): void {
+    const encoder = this.ctx.device.createCommandEncoder({ label: 'evaluation' });
+    encoder.clearBuffer(this.metrics, TEST_SLOT * 4, 12);
+    const pass = encoder.beginComputePass();
+    encodeDispatches(pass, this.evaluation);
+    pass.end();
+    const ticket = this.reader.capture(encoder, 3);
+    this.ctx.device.queue.submit([encoder.finish()]);
+    if (ticket) {
+      this.sinceSnapshot = 0;
+      this.queueRecord(this.reader.collect(ticket), this.stepCount, this.epochCount, true);
+    }
+  }
+
+  private queueRecord(values: Promise<Float32Array>, step: number, epoch: number, withTest: boolean): void {
+    const p = values.then((v) => {
+      const record = this.toRecord(v, step, epoch, withTest);
+      for (const l of this.listeners) l(record);
+    });
+    this.pending.push(p);
+    p.finally(() => (this.pending = this.pending.filter((x) => x !== p)));
+  }
+
+  private toRecord(v: Float32Array, step: number, epoch: number, withTest: boolean): MetricsRecord {
+    const now = performance.now();
+    const dt = (now - (this.lastRecord.time || this.startTime)) / 1000;
+    const samples = (step - this.lastRecord.step) * this.config.batchSize;
+    this.lastRecord = { time: now, step };
+    const n = v[TRAIN_SLOT + 2];
+    const trainLoss = n > 0 ? v[TRAIN_SLOT] / n : Number.NaN;
+    const feedback = this.rule.feedback;
+    const layers = this.network.layers.map((layer): LayerMetrics => {
+      const w = layerSlot(layer.index, 'weight');
+      const g = layerSlot(layer.index, 'gradient');
+      const b = layerSlot(layer.index, 'bp');
+      const hasWeightAngle = feedback !== 'transpose' && layer.feedbackCols === layer.nOut;
+      return {
+        layer: layer.index,
+        weightAngle: feedback === 'transpose' ? 0 : hasWeightAngle ? angleDegrees(v[w], v[w + 1], v[w + 2]) : null,
+        gradientAngle: layer.index === 1 ? null : feedback === 'transpose' ? 0 : angleDegrees(v[g], v[g + 1], v[g + 2]),
+        bpAngle: feedback === 'transpose' ? 0 : this.options.bpAngles ? angleDegrees(v[b], v[b + 1], v[b + 2]) : null,
+        weightNorm: hasWeightAngle ? Math.sqrt(v[w + 1]) : null,
+        feedbackNorm: hasWeightAngle ? Math.sqrt(v[w + 2]) : null,
+      };
+    });
+    const tn = v[TEST_SLOT + 2];
+    return {
+      step,
+      epoch,
+      trainLoss,
+      trainAcc: n > 0 ? v[TRAIN_SLOT + 1] / n : Number.NaN,
+      testLoss: withTest && tn > 0 ? v[TEST_SLOT] / tn : null,
+      testAcc: withTest && tn > 0 ? v[TEST_SLOT + 1] / tn : null,
+      layers,
+      samplesPerSec: dt > 0 ? samples / dt : 0,
+      elapsedSec: (now - this.startTime) / 1000,
+      diverged: n > 0 && !Number.isFinite(trainLoss),
+    };
+  }
+
+  // Keeps at most maxInFlight submits queued: a fence, not a readback.
+  private async throttle(): Promise<void> {
+    this.inFlight.push(this.ctx.device.queue.onSubmittedWorkDone());
+    while (this.inFlight.length > this.options.maxInFlight) await this.inFlight.shift();
+    this.ctx.throwIfFailed();
+  }
+
+  /** Releases every GPU buffer the trainer allocated (the context's registry owns them). */
+  destroy(): void {
+    this.stopped = true;
+  }
+}
+
+/** Forward and loss over the whole test set, in prebuilt chunks of `test.rows`. */
+async function evaluationPass(
+  ctx: GpuContext,
+  net: RateNetwork,
+  data: GpuDataset,
+  test: BatchBuffers,
+  order: GPUBuffer,
+  metrics: GPUBuffer,
+  clock: GPUBuffer,
+  config: TrainConfig,
+): Promise<Dispatch[]> {
+  const out: Dispatch[] = [];
+  for (let offset = 0; offset < data.test.count; offset += test.rows) {
+    const rows = Math.min(test.rows, data.test.count - offset);
+    const chunk = { ...test, rows };
+    const label = `eval@${offset}`;
+    out.push(
+      await gatherBatch(ctx, { images: data.test.images, labels: data.test.labels, index: order, clock, X: chunk.X, Y: chunk.labels, rows, pixels: data.pixels, useClock: false, offset, label: `${label}.gather` }),
+      ...(await forwardPass(ctx, net, chunk, label)),
+      await outputLoss(ctx, { logits: chunk.pre[net.layers.length - 1], labels: chunk.labels, metrics, clock, rows, classes: data.classes, scale: 1, slot: TEST_SLOT, loss: config.loss, tick: false, label: `${label}.loss` }),
+    );
+  }
+  return out;
+}
