@@ -1,0 +1,153 @@
+// One training step of every rule on a small network (12-7-5-3, batch 4):
+// the GPU's dW, db and dB must match the float64 reference within 1e-4.
+import { afterAll, describe, expect, test } from 'vitest';
+import { uploadDataset } from '../../src/engine/data/gpu-dataset';
+import { initialParameters } from '../../src/engine/layers/init';
+import { refNetwork, referenceTrainStep } from '../../src/engine/reference/train-step';
+import { Rng, shuffledIndices } from '../../src/engine/rng';
+import { findRule, RULES } from '../../src/engine/rules/registry';
+import { resolveConfig, type TrainConfig } from '../../src/engine/training/config';
+import { type MetricsRecord, Trainer } from '../../src/engine/training/trainer';
+import { destroyContext, getContext, readF32, relErr } from '../gpu-harness';
+import { syntheticDataset } from './synthetic-data';
+
+const PIXELS = 12;
+const CLASSES = 3;
+const BATCH = 4;
+const TOLERANCE = 1e-4;
+
+interface Case {
+  name: string;
+  config: Partial<TrainConfig> & { optimizer?: Partial<TrainConfig['optimizer']> };
+  steps?: number;
+}
+
+const sgd = { method: 'sgd', lr: 0.5 } as const;
+const cases: Case[] = [
+  ...RULES.map((r) => ({ name: `${r.id} (sgd)`, config: { rule: r.id, optimizer: sgd } })),
+  ...RULES.map((r) => ({ name: `${r.id} (adam, 3 steps)`, config: { rule: r.id, optimizer: { method: 'adam', lr: 1e-2 } }, steps: 3 }) as Case),
+  { name: 'fa, momentum, tanh, mse', config: { rule: 'fa', activation: 'tanh', loss: 'mse', optimizer: { method: 'momentum', lr: 0.3, momentum: 0.9 } }, steps: 2 },
+  { name: 'wm driven by white noise', config: { rule: 'wm', feedbackInput: 'noise', feedbackNoiseStd: 0.5, coefficients: { amp: 0.3, decay: 0.1 }, optimizer: sgd } },
+  { name: 'ia with its own B learning rate', config: { rule: 'ia', feedbackLr: 2, coefficients: { amp: 0.2, null: 0.1, decay: 0.1 }, optimizer: sgd } },
+  { name: 'aa with large coefficients', config: { rule: 'aa', coefficients: { sparse: 0.2, amp: 0.4 }, optimizer: sgd } },
+  { name: 'sa with noisy B updates', config: { rule: 'sa', feedbackUpdateNoise: 1e-2, optimizer: sgd } },
+  { name: 'kp with noisy B updates and weight decay', config: { rule: 'kp', feedbackUpdateNoise: 1e-2, tiedDecay: 0.3, optimizer: { ...sgd, weightDecay: 0.01 } } },
+  { name: 'fa with noisy B updates (random walk)', config: { rule: 'fa', feedbackUpdateNoise: 1e-2, optimizer: sgd } },
+  { name: 'sign activation, ss', config: { rule: 'ss', activation: 'sign', optimizer: sgd } },
+  { name: 'softplus, dfa', config: { rule: 'dfa', activation: 'softplus', optimizer: sgd } },
+  { name: 'sigmoid, bp, xavier', config: { rule: 'bp', activation: 'sigmoid', init: 'xavier', optimizer: sgd } },
+];
+
+afterAll(destroyContext);
+
+describe('one step of every rule matches the float64 reference', () => {
+  for (const c of cases) {
+    test(c.name, async () => {
+      const ctx = await getContext();
+      const config = resolveConfig({ hidden: [7, 5], batchSize: BATCH, seed: 11, ...c.config });
+      const rule = findRule(config.rule);
+      const data = syntheticDataset(PIXELS, CLASSES, BATCH, BATCH);
+      const trainer = await Trainer.create(ctx, uploadDataset(ctx, data), config, { metricsEvery: 1, bpAngles: true });
+      const records: MetricsRecord[] = [];
+      trainer.onMetrics((m) => records.push(m));
+
+      // The same start: parameters from the seed, batches in the trainer's shuffled order.
+      const init = initialParameters([PIXELS, 7, 5, CLASSES], config.activation, config.init, rule.feedback, config.seed);
+      const ref = refNetwork(init, config.activation);
+      const shuffle = new Rng(config.seed).fork(3);
+      const steps = c.steps ?? 1;
+      let last = null as ReturnType<typeof referenceTrainStep> | null;
+      const before = ref.layers.map((l) => ({ W: l.W.slice(), b: l.b.slice(), B: l.B?.slice() ?? null }));
+      for (let s = 0; s < steps; s++) {
+        const order = shuffledIndices(BATCH, shuffle);
+        const X = new Float64Array(BATCH * PIXELS);
+        const labels = new Uint32Array(BATCH);
+        order.forEach((ex, i) => {
+          labels[i] = data.train.labels[ex];
+          for (let p = 0; p < PIXELS; p++) X[i * PIXELS + p] = Math.fround(data.train.images[ex * PIXELS + p] / 255);
+        });
+        last = referenceTrainStep(ref, X, labels, config, rule, noiseSeed(config.seed));
+      }
+      await trainer.train(steps);
+      await trainer.flush();
+
+      // The probes of the last step, taken on the GPU before its updates.
+      const probes = records[records.length - 1].layers;
+      last!.probes.forEach((p, i) => {
+        const gpu = probes[i];
+        if (rule.feedback === 'transpose') {
+          expect([gpu.weightAngle, gpu.gradientAngle ?? 0, gpu.bpAngle]).toEqual([0, 0, 0]);
+          return;
+        }
+        const close = (g: number | null, r: number | null, what: string) => {
+          if (r === null || Number.isNaN(r)) return expect(g === null || Number.isNaN(g), what).toBe(true);
+          expect(Math.abs(g! - r), `layer ${i + 1} ${what}: gpu ${g}, ref ${r}`).toBeLessThan(0.1);
+        };
+        close(gpu.weightAngle, p.weightAngle, 'weight angle');
+        close(gpu.gradientAngle, i === 0 ? null : p.gradientAngle, 'gradient angle');
+        close(gpu.bpAngle, p.bpAngle, 'angle to backprop dW');
+      });
+
+      for (const [i, layer] of trainer.network.layers.entries()) {
+        const r = ref.layers[i];
+        const W = await readF32(ctx, layer.W, r.W.length);
+        const b = await readF32(ctx, layer.b, r.b.length);
+        const delta = (now: ArrayLike<number>, then: ArrayLike<number>) => Array.from(now, (v, k) => v - then[k]);
+        expect(relErr(delta(W, before[i].W), delta(r.W, before[i].W)), `layer ${i + 1} dW`).toBeLessThan(TOLERANCE);
+        expect(relErr(delta(b, before[i].b), delta(r.b, before[i].b)), `layer ${i + 1} db`).toBeLessThan(TOLERANCE);
+        if (steps === 1) {
+          expect(relErr(await readF32(ctx, layer.gW, r.W.length), last!.gW[i]), `layer ${i + 1} gW`).toBeLessThan(TOLERANCE);
+        }
+        if (layer.B && r.B) {
+          const B = await readF32(ctx, layer.B, r.B.length);
+          if (rule.feedback === 'sign') {
+            // B = kappa sign(W)^T is rebuilt from W each step: compare the values.
+            expect(relErr(B, r.B), `layer ${i + 1} B`).toBeLessThan(TOLERANCE);
+          } else {
+            const dRef = delta(r.B, before[i].B!);
+            const dGpu = delta(B, before[i].B!);
+            if (dRef.some((v) => v !== 0)) expect(relErr(dGpu, dRef), `layer ${i + 1} dB`).toBeLessThan(TOLERANCE);
+            else expect(dGpu.every((v) => v === 0), `layer ${i + 1}: B must stay fixed`).toBe(true);
+          }
+          if (layer.gB && steps === 1) expect(relErr(await readF32(ctx, layer.gB, r.B.length), last!.gB[i]!), `layer ${i + 1} gB`).toBeLessThan(TOLERANCE);
+        }
+      }
+    });
+  }
+});
+
+describe('rule semantics', () => {
+  test('Kolen-Pollack: B receives exactly the transposed update, so W - B^T decays geometrically', async () => {
+    const ctx = await getContext();
+    const config = resolveConfig({ rule: 'kp', hidden: [7, 5], batchSize: BATCH, seed: 3, tiedDecay: 0.5, optimizer: { method: 'adam', lr: 0.05 } });
+    const trainer = await Trainer.create(ctx, uploadDataset(ctx, syntheticDataset(PIXELS, CLASSES, BATCH, BATCH)), config);
+    const gap = async () => {
+      let s = 0;
+      for (const l of trainer.network.layers) {
+        const W = await readF32(ctx, l.W, l.nOut * l.nIn);
+        const B = await readF32(ctx, l.B!, l.nIn * l.nOut);
+        for (let r = 0; r < l.nOut; r++) for (let c = 0; c < l.nIn; c++) s += (W[r * l.nIn + c] - B[c * l.nOut + r]) ** 2;
+      }
+      return Math.sqrt(s);
+    };
+    const g0 = await gap();
+    await trainer.train(10);
+    await trainer.flush();
+    // Each step multiplies W - B^T by (1 - lr * decay) = 0.975, whatever Adam does.
+    expect((await gap()) / g0).toBeCloseTo(0.975 ** 10, 4);
+  });
+
+  test('feedback alignment leaves B untouched and backprop allocates none', async () => {
+    const ctx = await getContext();
+    const data = uploadDataset(ctx, syntheticDataset(PIXELS, CLASSES, BATCH, BATCH));
+    const bp = await Trainer.create(ctx, data, resolveConfig({ rule: 'bp', hidden: [7], batchSize: BATCH }));
+    expect(bp.network.layers.every((l) => l.B === null)).toBe(true);
+    const fa = await Trainer.create(ctx, data, resolveConfig({ rule: 'fa', hidden: [7], batchSize: BATCH }));
+    expect(fa.network.layers.every((l) => l.B !== null && l.gB === null)).toBe(true);
+  });
+});
+
+/** The GPU noise seed the trainer derives from the config seed. */
+function noiseSeed(seed: number): number {
+  return new Rng(seed).fork(4).nextU32();
+}
