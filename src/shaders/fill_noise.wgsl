@@ -5,7 +5,7 @@ struct Params {
   n: u32,
   seed: u32,
   stream: u32,
-  std: f32,
+  std_dev: f32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -16,5 +16,5 @@ struct Params {
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let i = gid.x + gid.y * groups.x * 256u;
   if (i >= p.n) { return; }
-  out[i] = p.std * gaussian(p.seed, clock[0] * 64u + p.stream, i);
+  out[i] = p.std_dev * gaussian(p.seed, clock[0] * 64u + p.stream, i);
 }

@@ -6,7 +6,7 @@ import { initialParameters } from '../../src/engine/layers/init';
 import { refNetwork, referenceTrainStep } from '../../src/engine/reference/train-step';
 import { Rng, shuffledIndices } from '../../src/engine/rng';
 import { findRule, RULES } from '../../src/engine/rules/registry';
-import { resolveConfig, type TrainConfig } from '../../src/engine/training/config';
+import { type ConfigInput, resolveConfig } from '../../src/engine/training/config';
 import { type MetricsRecord, Trainer } from '../../src/engine/training/trainer';
 import { destroyContext, getContext, readF32, relErr } from '../gpu-harness';
 import { syntheticDataset } from './synthetic-data';
@@ -18,7 +18,7 @@ const TOLERANCE = 1e-4;
 
 interface Case {
   name: string;
-  config: Partial<TrainConfig> & { optimizer?: Partial<TrainConfig['optimizer']> };
+  config: ConfigInput;
   steps?: number;
 }
 

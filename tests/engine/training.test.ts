@@ -9,7 +9,7 @@ import { GpuContext } from '../../src/engine/device/gpu-context';
 import { nodeGpu } from '../../src/engine/device/node-gpu';
 import { ConfigError, DeviceLostError, GpuLimitError } from '../../src/engine/errors';
 import { RULES } from '../../src/engine/rules/registry';
-import { resolveConfig, type TrainConfig } from '../../src/engine/training/config';
+import { type ConfigInput, resolveConfig } from '../../src/engine/training/config';
 import { type MetricsRecord, Trainer } from '../../src/engine/training/trainer';
 import { destroyContext, getContext } from '../gpu-harness';
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(destroyContext);
 
-async function run(config: Partial<TrainConfig>, steps: number, metricsEvery = 25): Promise<MetricsRecord[]> {
+async function run(config: ConfigInput, steps: number, metricsEvery = 25): Promise<MetricsRecord[]> {
   const ctx = await getContext();
   const trainer = await Trainer.create(ctx, gpuMnist, resolveConfig({ hidden: [64, 32], batchSize: 32, ...config }), { metricsEvery });
   const records: MetricsRecord[] = [];
@@ -62,13 +62,13 @@ describe('determinism', () => {
 });
 
 describe('bad configurations are refused with a message', () => {
-  const bad: [string, Partial<TrainConfig> & Record<string, unknown>, RegExp][] = [
+  const bad: [string, ConfigInput, RegExp][] = [
     ['a zero layer size', { hidden: [64, 0] }, /hidden\[1\].*at least 1/],
     ['a negative layer size', { hidden: [-3] }, /hidden\[0\]/],
     ['no hidden layers', { hidden: [] }, /hidden: give 1 to 8/],
     ['nine hidden layers', { hidden: Array(9).fill(8) }, /hidden: give 1 to 8/],
-    ['a NaN learning rate', { optimizer: { lr: Number.NaN } as TrainConfig['optimizer'] }, /optimizer\.lr/],
-    ['a negative learning rate', { optimizer: { lr: -0.1 } as TrainConfig['optimizer'] }, /optimizer\.lr.*at least 0/],
+    ['a NaN learning rate', { optimizer: { lr: Number.NaN } }, /optimizer\.lr/],
+    ['a negative learning rate', { optimizer: { lr: -0.1 } }, /optimizer\.lr.*at least 0/],
     ['an unknown rule', { rule: 'magic' }, /rule: unknown rule "magic". Choose one of: bp, fa/],
     ['an unknown activation', { activation: 'gelu' as never }, /activation: unknown value "gelu"/],
     ['an unknown optimiser', { optimizer: { method: 'lion' } as never }, /optimizer\.method/],

@@ -62,8 +62,11 @@ export const DEFAULT_CONFIG: TrainConfig = {
 
 export const MAX_HIDDEN_LAYERS = 8;
 
+/** What a user may give: any subset of the settings, the optimiser's too. */
+export type ConfigInput = Partial<Omit<TrainConfig, 'optimizer'>> & { optimizer?: Partial<OptimizerConfig> };
+
 /** Fills in defaults and refuses settings that cannot work, naming the field. */
-export function resolveConfig(partial: Partial<TrainConfig> & { optimizer?: Partial<OptimizerConfig> }): TrainConfig {
+export function resolveConfig(partial: ConfigInput): TrainConfig {
   const c: TrainConfig = {
     ...DEFAULT_CONFIG,
     ...partial,

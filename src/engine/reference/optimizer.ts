@@ -1,0 +1,55 @@
+// Reference of optimizer.wgsl: one SGD / momentum / Adam step with coupled
+// weight decay, decoupled decay, an optional Kolen-Pollack twin and noise.
+import type { OptimizerSettings } from '../kernels/optimizer';
+import { clockStream, gaussian } from './random';
+
+export interface OptimizerState {
+  /** rows x cols parameter. */
+  P: Float64Array;
+  /** First moment (momentum, Adam). */
+  M: Float64Array;
+  /** Second moment (Adam). */
+  V: Float64Array;
+  /** cols x rows transposed twin (tied only). */
+  T?: Float64Array;
+}
+
+/** Applies one step in place to `state`, at step `clock` (Adam's t, and the noise key). */
+export function optimizerStepRef(
+  state: OptimizerState,
+  G: ArrayLike<number>,
+  a: { rows: number; cols: number; settings: OptimizerSettings; clock: number; seed: number; stream: number },
+): void {
+  const s = a.settings;
+  const { P, M, V, T } = state;
+  const n = a.rows * a.cols;
+  // The kernel treats clock 0 as step 1 so the bias correction never divides by 0.
+  const t = Math.max(a.clock, 1);
+  const keep = 1 - s.lr * s.decay;
+  const stream = clockStream(a.clock, a.stream);
+  for (let i = 0; i < n; i++) {
+    const g = G[i] + s.weightDecay * P[i];
+    let u: number;
+    if (s.method === 'momentum') {
+      M[i] = s.mu * M[i] + g;
+      u = -s.lr * M[i];
+    } else if (s.method === 'adam') {
+      M[i] = s.beta1 * M[i] + (1 - s.beta1) * g;
+      V[i] = s.beta2 * V[i] + (1 - s.beta2) * g * g;
+      const mHat = M[i] / (1 - Math.pow(s.beta1, t));
+      const vHat = V[i] / (1 - Math.pow(s.beta2, t));
+      u = -s.lr * mHat / (Math.sqrt(vHat) + s.eps);
+    } else {
+      u = -s.lr * g;
+    }
+    const noise = s.noiseStd > 0 ? s.lr * s.noiseStd * gaussian(a.seed, stream, i) : 0;
+    P[i] = keep * P[i] + u;
+    if (T) {
+      // P[r, c] pairs with T[c, r]: the same update, and the noise goes to the twin.
+      const j = (i % a.cols) * a.rows + Math.floor(i / a.cols);
+      T[j] = keep * T[j] + u + noise;
+    } else {
+      P[i] += noise;
+    }
+  }
+}
