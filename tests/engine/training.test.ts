@@ -100,6 +100,18 @@ describe('GPU limits and failures', () => {
     expect(ctx.buffers.stats).toEqual(before);
   });
 
+  test('destroying a trainer frees exactly the buffers it allocated', async () => {
+    const ctx = await getContext();
+    await Trainer.create(ctx, gpuMnist, resolveConfig({ rule: 'ia', hidden: [16] })).then((t) => t.destroy()); // placeholders exist from here on
+    const before = ctx.buffers.stats;
+    const trainer = await Trainer.create(ctx, gpuMnist, resolveConfig({ rule: 'wm', hidden: [16, 8], feedbackInput: 'noise' }), { bpAngles: true });
+    await trainer.train(3);
+    await trainer.flush();
+    expect(ctx.buffers.stats.count).toBeGreaterThan(before.count);
+    trainer.destroy();
+    expect(ctx.buffers.stats).toEqual(before);
+  });
+
   test('a lost device surfaces as DeviceLostError from the training loop', async () => {
     const ctx = await GpuContext.create(nodeGpu());
     const trainer = await Trainer.create(ctx, uploadDataset(ctx, mnist), resolveConfig({ hidden: [16], batchSize: 32 }));

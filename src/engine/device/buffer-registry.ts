@@ -9,9 +9,19 @@ export interface BufferStats {
  * Creates and tracks every GPU buffer the engine owns, so leaks show up as a
  * growing count, and refuses sizes beyond the device's limits before allocating.
  */
+/** Buffers created while a group is open, so an owner (a trainer) can free exactly its own. */
+export class BufferGroup {
+  readonly buffers: GPUBuffer[] = [];
+  constructor(private readonly registry: BufferRegistry) {}
+  destroy(): void {
+    for (const b of this.buffers.splice(0)) this.registry.destroy(b);
+  }
+}
+
 export class BufferRegistry {
   private live = new Map<GPUBuffer, number>();
   private total = 0;
+  private group: BufferGroup | null = null;
 
   constructor(private readonly device: GPUDevice) {}
 
@@ -21,7 +31,34 @@ export class BufferRegistry {
     const buffer = this.device.createBuffer({ label, size: bytes, usage });
     this.live.set(buffer, bytes);
     this.total += bytes;
+    this.group?.buffers.push(buffer);
     return buffer;
+  }
+
+  /** Runs `build`, collecting every buffer it creates into a group that can be freed at once. */
+  async grouped<T>(build: () => Promise<T>): Promise<{ value: T; group: BufferGroup }> {
+    if (this.group) throw new Error('buffer groups do not nest: create one trainer at a time');
+    const group = new BufferGroup(this);
+    this.group = group;
+    try {
+      return { value: await build(), group };
+    } catch (e) {
+      group.destroy();
+      throw e;
+    } finally {
+      this.group = null;
+    }
+  }
+
+  /** A buffer shared by everything on the device (placeholders): never part of a group. */
+  createShared(label: string, size: number, usage: GPUBufferUsageFlags): GPUBuffer {
+    const open = this.group;
+    this.group = null;
+    try {
+      return this.create(label, size, usage);
+    } finally {
+      this.group = open;
+    }
   }
 
   /** A storage buffer initialised from `data`. */

@@ -98,7 +98,7 @@ export class GpuContext {
   dummy(name: string): GPUBuffer {
     let b = this.dummies.get(name);
     if (!b) {
-      b = this.buffers.storage(`dummy:${name}`, 4);
+      b = this.buffers.createShared(`dummy:${name}`, 16, GPUBufferUsage.STORAGE);
       this.dummies.set(name, b);
     }
     return b;

@@ -45,6 +45,7 @@ export async function matmul(ctx: GpuContext, args: MatmulArgs): Promise<Dispatc
       TRANS_B: args.transB ? 1 : 0,
       EPILOGUE: EPILOGUE_ID[ep.kind],
       ACT: act,
+      FITS: args.M % 4 === 0 && args.N % 4 === 0 ? 1 : 0,
     },
   });
   const uniforms = ctx.uniform(

@@ -13,21 +13,27 @@ export interface MetricsTicket {
  */
 export class MetricsReader {
   private free: GPUBuffer[] = [];
+  private count = 0;
 
   constructor(
-    ctx: GpuContext,
+    private readonly ctx: GpuContext,
     private readonly metrics: GPUBuffer,
     private readonly bytes: number,
     poolSize = 4,
   ) {
-    for (let i = 0; i < poolSize; i++) {
-      this.free.push(ctx.buffers.create(`metrics.staging${i}`, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
-    }
+    for (let i = 0; i < poolSize; i++) this.free.push(this.newStaging());
   }
 
-  /** Records the copy, then clears `clearFloats` leading slots (the running sums). */
-  capture(encoder: GPUCommandEncoder, clearFloats: number): MetricsTicket | null {
-    const staging = this.free.pop();
+  private newStaging(): GPUBuffer {
+    return this.ctx.buffers.create(`metrics.staging${this.count++}`, this.bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+  }
+
+  /**
+   * Records the copy, then clears `clearFloats` leading slots (the running sums).
+   * A `required` capture (an evaluation) grows the pool rather than be dropped.
+   */
+  capture(encoder: GPUCommandEncoder, clearFloats: number, required = false): MetricsTicket | null {
+    const staging = this.free.pop() ?? (required ? this.newStaging() : undefined);
     if (!staging) return null;
     encoder.copyBufferToBuffer(this.metrics, 0, staging, 0, this.bytes);
     if (clearFloats > 0) encoder.clearBuffer(this.metrics, 0, clearFloats * 4);

@@ -55,7 +55,10 @@ export const DEFAULT_CONFIG: TrainConfig = {
   feedbackUpdateNoise: 0,
   feedbackLr: null,
   tiedDecay: null,
-  optimizer: { method: 'adam', lr: 1e-3, momentum: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
+  // Momentum SGD trains every rule. Adam moves each hidden weight by about lr per
+  // step whatever its pseudo-gradient, which under random feedback outruns the
+  // top layer's alignment and diverges on narrow networks (see docs/rules.md).
+  optimizer: { method: 'momentum', lr: 0.01, momentum: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
   batchSize: 128,
   seed: 1,
 };

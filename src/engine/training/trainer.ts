@@ -1,5 +1,6 @@
 import type { GpuDataset } from '../data/gpu-dataset';
 import { type Dispatch, encodeDispatches } from '../device/dispatch';
+import type { BufferGroup } from '../device/buffer-registry';
 import type { GpuContext } from '../device/gpu-context';
 import { ConfigError } from '../errors';
 import { gatherBatch } from '../kernels/gather-batch';
@@ -97,6 +98,7 @@ export class Trainer {
     private readonly evaluation: Dispatch[],
     private readonly updates: ParameterUpdate[],
     private readonly shuffle: Rng,
+    private readonly buffers: BufferGroup,
   ) {
     this.rule = findRule(config.rule);
     this.stepsPerEpoch = Math.floor(data.train.count / config.batchSize);
@@ -104,6 +106,11 @@ export class Trainer {
 
   static async create(ctx: GpuContext, data: GpuDataset, config: TrainConfig, opts: TrainerOptions = {}): Promise<Trainer> {
     validateConfig(config);
+    const { value, group } = await ctx.buffers.grouped(() => Trainer.build(ctx, data, config, opts));
+    return new Trainer(ctx, config, data, ...value, group);
+  }
+
+  private static async build(ctx: GpuContext, data: GpuDataset, config: TrainConfig, opts: TrainerOptions) {
     const options = { ...DEFAULTS, ...opts };
     if (!Number.isInteger(options.metricsEvery) || options.metricsEvery < 1) throw new ConfigError('metricsEvery', 'must be a whole number of at least 1.');
     if (config.batchSize > data.train.count) {
@@ -155,10 +162,10 @@ export class Trainer {
     const evaluation = await evaluationPass(ctx, net, data, test, testOrder, metrics, clock, config);
     ctx.throwIfFailed();
 
-    return new Trainer(
-      ctx, config, data, net, options, metrics, order, reader,
+    return [
+      net, options, metrics, order, reader,
       await trainStep, probeStep, updates.map((u) => u.step.dispatch), evaluation, updates, new Rng(config.seed).fork(3),
-    );
+    ] as const;
   }
 
   onMetrics(listener: Listener): () => void {
@@ -258,12 +265,10 @@ export class Trainer {
     const pass = encoder.beginComputePass();
     encodeDispatches(pass, this.evaluation);
     pass.end();
-    const ticket = this.reader.capture(encoder, 3);
+    const ticket = this.reader.capture(encoder, 3, true)!;
     this.ctx.device.queue.submit([encoder.finish()]);
-    if (ticket) {
-      this.sinceSnapshot = 0;
-      this.queueRecord(this.reader.collect(ticket), this.stepCount, this.epochCount, true);
-    }
+    this.sinceSnapshot = 0;
+    this.queueRecord(this.reader.collect(ticket), this.stepCount, this.epochCount, true);
   }
 
   private queueRecord(values: Promise<Float32Array>, step: number, epoch: number, withTest: boolean): void {
@@ -272,7 +277,9 @@ export class Trainer {
       for (const l of this.listeners) l(record);
     });
     this.pending.push(p);
-    p.finally(() => (this.pending = this.pending.filter((x) => x !== p)));
+    // flush() reports a failure; this only forgets the promise once settled.
+    const forget = () => (this.pending = this.pending.filter((x) => x !== p));
+    p.then(forget, forget);
   }
 
   private toRecord(v: Float32Array, step: number, epoch: number, withTest: boolean): MetricsRecord {
@@ -319,9 +326,10 @@ export class Trainer {
     this.ctx.throwIfFailed();
   }
 
-  /** Releases every GPU buffer the trainer allocated (the context's registry owns them). */
+  /** Stops training and frees every GPU buffer this trainer allocated (not the dataset's). */
   destroy(): void {
     this.stopped = true;
+    this.buffers.destroy();
   }
 }
 
