@@ -1,0 +1,154 @@
+// What `npm run bench:rules` trains, and what each run should reach.
+//
+// Every run shares one network and seed (SHARED), so every rule starts from the
+// same initial W (init.ts draws W and B from separate streams); only the
+// rule's own optimiser settings and B's regulariser differ (RULE_PRESETS).
+import type { OptimizerName } from '../src/engine/kernels/optimizer';
+import type { Coefficients } from '../src/engine/rules/rule';
+import type { TrainConfig } from '../src/engine/training/config';
+
+export const SHARED = {
+  hidden: [256, 256],
+  activation: 'relu',
+  loss: 'cross-entropy',
+  init: 'auto', // Kaiming normal for the ReLU layers, Xavier for the linear output
+  batchSize: 128,
+  seed: 1,
+} as const satisfies Partial<TrainConfig>;
+
+export interface RulePreset {
+  /** The run's name in the report: the rule id, or a variant such as "wm-tuned". */
+  key: string;
+  rule: string;
+  optimizer: { method: OptimizerName; lr: number; momentum?: number };
+  /** Overrides of the rule's default regulariser coefficients; absent = the rule's defaults. */
+  coefficients?: Coefficients;
+  feedbackInput?: TrainConfig['feedbackInput'];
+  feedbackNoiseStd?: number;
+  /** B's own learning rate; absent = the forward learning rate. */
+  feedbackLr?: number;
+  /** Kolen-Pollack's decoupled decay of W and B; absent = the rule's default. */
+  tiedDecay?: number;
+  /** Where these numbers came from. */
+  source: string;
+}
+
+// Shared optimiser: the engine's default, momentum SGD (lr 0.01, momentum 0.9),
+// for every rule. Adam is not used: it diverges under random feedback on narrow
+// networks (docs/rules.md), and it normalises away the scale of B that
+// feedback-trained rules depend on.
+const SGD = { method: 'momentum', lr: 0.01, momentum: 0.9 } as const;
+
+// B's own learning rate for rules whose B follows a regulariser. The default
+// coefficients (1e-3 to 2e-3) were set for ~450k ImageNet steps; at lr 0.01 for
+// the ~4.7k steps of 10 MNIST epochs B relaxes through about one time constant
+// (lr 2 alpha steps / (1 - momentum) ≈ 0.9), so SA barely leaves its random B.
+// 0.5 makes that ~50 time constants (one every ~100 steps); it rescales time,
+// not the fixed point, and is far below the stability limit for these
+// curvatures. IA is the exception: see its entry.
+const FEEDBACK_LR = 0.5;
+
+// Evidence: short runs with `plasticity train` on MNIST (all 60,000 training
+// examples, the first 2,000 test examples, seed 1, 784-256-256-10, momentum SGD
+// as above), 2 epochs each; not the full benchmark, which the lead runs:
+//   run                                   test acc  top-layer angle(W, B^T)
+//   bp                                    93.6%     0°
+//   fa                                    90.4%     71°
+//   sa, B lr 0.01 (= W's)                 90.6%     58°
+//   sa, B lr 0.5                          92.8%     1.3° (5° by step 240)
+//   aa, B lr 0.5                          91.9%     47° (falling)
+//   ia, B lr 0.01 / 0.1 / 0.5             89.9 / 89.0 / 88.2%   72 / 71 / 67°, |B| shrinking to 1/8 of |W| at 0.5
+//   wm defaults, B lr 0.01                10.4%     blew up in epoch 2: |B| of the top layer 1e5, loss 58
+//   wm amp 2e-3 + noise input, B lr 0.5   92.9%     5.9° (layers 1, 2: 10°, 5.7°)
+//   kp tiedDecay 0.05                     92.1%     43°, falling ~3° per 100 steps
+// The lead may retune; update `source` and this table when doing so.
+export const RULE_PRESETS: readonly RulePreset[] = [
+  { key: 'bp', rule: 'bp', optimizer: SGD, source: "The engine's default optimiser (docs/rules.md); the reference run." },
+  { key: 'fa', rule: 'fa', optimizer: SGD, source: 'Same as bp, so FA differs from BP only in the backward weights (Lillicrap et al. 2016 use SGD).' },
+  { key: 'dfa', rule: 'dfa', optimizer: SGD, source: 'Same as bp; B is fixed.' },
+  { key: 'ss', rule: 'ss', optimizer: SGD, source: 'Same as bp; B = kappa sign(W)^T needs no settings of its own.' },
+  {
+    key: 'wm',
+    rule: 'wm',
+    optimizer: SGD,
+    // Same B learning rate as wm-tuned, so the two differ only in the coefficients and B's input.
+    feedbackLr: FEEDBACK_LR,
+    source: "The rule's defaults (decay 1e-3, amp 1e-3 on the layer's own activity, Neural-Alignment params.py) with wm-tuned's B lr. Reported, no target; expect it to blow up.",
+  },
+  {
+    key: 'wm-tuned',
+    rule: 'wm',
+    optimizer: SGD,
+    // Why: driven by the layer's activity x, weight mirror's fixed point is
+    // B = (amp / 2 decay) E[x x^T] W^T. ReLU activity is far from white (a large
+    // mean, correlated units), so E[x x^T] both turns B away from W^T and,
+    // through its large top eigenvalue (the activity's mean), makes B many times
+    // larger than W; under SGD that scale reaches the hidden layers' updates and
+    // the run blows up (the table above). No amp/decay ratio fixes the direction. Akrout et al.
+    // 2019 drive the mirror with white noise instead ("mirror mode"): then
+    // E[x x^T] = std^2 I and the fixed point is (amp std^2 / 2 decay) W^T,
+    // aligned. amp is raised from 1e-3 to 2e-3 so that this is W^T itself
+    // (amp std^2 / (2 decay) = 1): the backward signal is as large as
+    // backprop's, which the learning rate shared with bp assumes.
+    coefficients: { decay: 1e-3, amp: 2e-3 },
+    feedbackInput: 'noise',
+    feedbackNoiseStd: 1,
+    feedbackLr: FEEDBACK_LR,
+    source: 'amp raised to 2e-3 (decay 1e-3) and driven by unit white noise (Akrout et al. 2019 mirror mode), B lr 0.5; see the comment here.',
+  },
+  {
+    key: 'ia',
+    rule: 'ia',
+    optimizer: SGD,
+    // Not FEEDBACK_LR: on activity, IA's null term shrinks B faster the faster
+    // B learns, and accuracy fell with B's learning rate (table above).
+    source: 'Rule defaults amp 2e-3, null 1e-3, decay 1e-3 (Kunin et al. 2020); B lr = W lr, the best of 0.01, 0.1, 0.5 in short runs.',
+  },
+  {
+    key: 'sa',
+    rule: 'sa',
+    optimizer: SGD,
+    feedbackLr: FEEDBACK_LR,
+    source: 'Rule defaults decay 1e-3, self 2e-3, i.e. 1e-3 |W - B^T|^2 (Kunin et al. 2020); B lr 0.5 (see FEEDBACK_LR).',
+  },
+  {
+    key: 'aa',
+    rule: 'aa',
+    optimizer: SGD,
+    feedbackLr: FEEDBACK_LR,
+    source: 'Rule defaults sparse 1e-3, amp 2e-3 (Kunin et al. 2020); B lr 0.5 (see FEEDBACK_LR).',
+  },
+  {
+    key: 'kp',
+    rule: 'kp',
+    optimizer: SGD,
+    // Why: the engine shrinks W and B by (1 - lr * decay) per step, so at lr
+    // 0.01 the rule's default 2e-3 removes 2e-5 of W - B^T per step, 9% over 10
+    // MNIST epochs (4,690 steps): B would stay nearly random. Neural-Alignment
+    // applies its 1e-3 of L2 through momentum SGD at ImageNet learning rates
+    // (~0.1), about a hundred times faster per step. 0.05 gives lr * decay =
+    // 5e-4 per step, leaving e^-2.3 ≈ 10% of the initial W - B^T after 10
+    // epochs. The same decay shrinks W (layer 1's norm 22 -> 15 in 2 epochs),
+    // which is the cost of going higher.
+    tiedDecay: 0.05,
+    source: 'tiedDecay raised from the rule default 2e-3 to 0.05 so that W - B^T decays within 10 epochs at lr 0.01; see the comment here.',
+  },
+];
+
+export const PRESET_KEYS = RULE_PRESETS.map((p) => p.key);
+
+/** The full-benchmark conditions under which the targets hold. */
+export const TARGET_EPOCHS = 10;
+
+/**
+ * Targets from the issue: final test accuracy after 10 epochs on the full sets
+ * (lower bounds), and top-layer angle(W, B^T) on MNIST (upper bounds, degrees).
+ */
+export const ACCURACY_TARGETS: Record<string, Partial<Record<string, number>>> = {
+  mnist: { bp: 0.98, ss: 0.977, kp: 0.977, sa: 0.977, aa: 0.973, fa: 0.973, dfa: 0.973, ia: 0.97, 'wm-tuned': 0.973 },
+  'fashion-mnist': { bp: 0.89, ss: 0.885, kp: 0.885, sa: 0.885, aa: 0.87, ia: 0.87, 'wm-tuned': 0.87, fa: 0.865, dfa: 0.865 },
+};
+
+export const ALIGNMENT_TARGETS: Record<string, Partial<Record<string, number>>> = {
+  mnist: { fa: 65, sa: 5, kp: 15 },
+};

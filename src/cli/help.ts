@@ -1,0 +1,85 @@
+// Help texts; defaults are read from the engine so they cannot drift.
+import { ACTIVATIONS } from '../engine/kernels/activation';
+import { OPTIMIZERS } from '../engine/kernels/optimizer';
+import { LOSSES } from '../engine/kernels/output-loss';
+import { PRIMITIVES } from '../engine/rules/rule';
+import { DEFAULT_CONFIG, INITS } from '../engine/training/config';
+import { sci } from './format';
+import { DATASET_NAMES, RULE_IDS, TRAIN_DEFAULTS } from './train-options';
+
+const EXIT_CODES = `Exit codes: 0 done, 1 engine, GPU or dataset error, 2 bad arguments, 3 training diverged, 130 interrupted.`;
+
+export function mainHelp(version: string): string {
+  return `plasticity ${version}: train MLPs with biologically plausible learning rules on WebGPU.
+
+Usage:
+  plasticity train [options]     train a network and report progress (see 'plasticity train --help')
+  plasticity rules [--json]      list the learning rules
+  plasticity --help | --version
+
+Example:
+  npx plasticity train --dataset mnist --rule fa --hidden 256,256 --epochs 5 --seed 1
+
+${EXIT_CODES}
+`;
+}
+
+export function trainHelp(): string {
+  const d = DEFAULT_CONFIG;
+  const o = d.optimizer;
+  return `Usage: plasticity train [options]
+
+Trains a multilayer perceptron on the GPU and prints progress to stderr.
+
+Data
+  --dataset NAME            ${DATASET_NAMES.join(' | ')} (default ${TRAIN_DEFAULTS.dataset})
+  --data-dir DIR            folder with the .gz IDX files (default: the package's public/datasets)
+  --train-subset N          use the first N training examples
+  --test-subset N           use the first N test examples
+
+Network and rule
+  --rule ID                 ${RULE_IDS.join(' | ')} (default ${d.rule}; see 'plasticity rules')
+  --hidden SIZES            hidden layer sizes, comma-separated (default ${d.hidden.join(',')})
+  --activation NAME         ${ACTIVATIONS.join(' | ')} (default ${d.activation})
+  --loss NAME               ${LOSSES.join(' | ')} (default ${d.loss})
+  --init NAME               ${INITS.join(' | ')} (default ${d.init})
+  --seed N                  seeds init, shuffling and noise (default ${d.seed})
+
+Optimiser
+  --epochs N                passes over the training set (default ${TRAIN_DEFAULTS.epochs})
+  --batch N                 minibatch size (default ${d.batchSize})
+  --optimizer NAME          ${OPTIMIZERS.join(' | ')} (default ${o.method})
+  --lr X                    learning rate (default ${sci(o.lr)})
+  --momentum X              for --optimizer momentum (default ${o.momentum})
+  --weight-decay X          L2 on forward weights and biases (default ${o.weightDecay})
+
+Backward weights B
+  --coef NAME=X,...         regulariser coefficients training B, overriding the rule's
+                            (${PRIMITIVES.join(', ')}), e.g. --coef amp=2e-3,null=1e-3
+  --feedback-lr X           B's own learning rate (default: the forward --lr)
+  --feedback-input KIND     activity | noise: what drives B's regulariser (default ${d.feedbackInput})
+  --feedback-noise-std X    std of that noise (default ${d.feedbackNoiseStd})
+  --update-noise X          variance of noise added to B's updates (default ${d.feedbackUpdateNoise})
+  --tied-decay X            decay of W and B for tied rules (kp; default: the rule's)
+
+Output
+  --metrics-every N         steps between metric records (default ${TRAIN_DEFAULTS.metricsEvery})
+  --bp-angles               also measure the angle to backprop's update (slower)
+  --json                    one JSON object per metric record on stdout, nothing else:
+                            {epoch, step, trainLoss, trainAcc, testAcc, testLoss, layers:[{layer,
+                            weightAngle, gradientAngle, bpAngle, weightNorm, feedbackNorm}],
+                            samplesPerSec, elapsedSec, device}
+  -h, --help                this text
+
+${EXIT_CODES}
+`;
+}
+
+export function rulesHelp(): string {
+  return `Usage: plasticity rules [--json]
+
+Lists every learning rule: id, name, locality, feedback pathway, the default
+coefficients of the regulariser that trains B, tied decay, and a summary.
+  --json      a JSON array instead of text
+`;
+}

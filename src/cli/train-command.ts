@@ -1,0 +1,118 @@
+// `plasticity train`: load a dataset, train one rule, stream metrics.
+import { uploadDataset } from '../engine/data/gpu-dataset';
+import { DATASETS } from '../engine/data/loader';
+import type { MetricsRecord } from '../engine/training/trainer';
+import { Trainer } from '../engine/training/trainer';
+import { parseArgs, UsageError } from './args';
+import { EXIT } from './failures';
+import { deg, duration, fixed, pct, sci } from './format';
+import { trainHelp } from './help';
+import { createNodeContext, loadFromDisk } from './node-host';
+import { Progress } from './progress';
+import { TRAIN_FLAGS, trainOptions } from './train-options';
+
+/** The documented shape of a `--json` line (and nothing more). */
+export function jsonRecord(m: MetricsRecord, device: string) {
+  return {
+    epoch: m.epoch,
+    step: m.step,
+    trainLoss: m.trainLoss,
+    trainAcc: m.trainAcc,
+    testAcc: m.testAcc,
+    testLoss: m.testLoss,
+    layers: m.layers.map((l) => ({
+      layer: l.layer,
+      weightAngle: l.weightAngle,
+      gradientAngle: l.gradientAngle,
+      bpAngle: l.bpAngle,
+      weightNorm: l.weightNorm,
+      feedbackNorm: l.feedbackNorm,
+    })),
+    samplesPerSec: m.samplesPerSec,
+    elapsedSec: m.elapsedSec,
+    device,
+  };
+}
+
+export async function trainCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, TRAIN_FLAGS, 'train');
+  if (args.switches.has('help')) {
+    process.stdout.write(trainHelp());
+    return EXIT.ok;
+  }
+  if (args.positionals.length) {
+    throw new UsageError(null, `unexpected argument "${args.positionals[0]}"; options start with --. Run 'plasticity train --help'.`);
+  }
+  const opts = trainOptions(args);
+  const progress = new Progress(process.stderr, { linePerRecord: !opts.json });
+
+  // Data first: a wrong --data-dir is likelier than a missing GPU, and cheaper to report.
+  const data = await loadFromDisk({ ...opts, onProgress: (p) => progress.loading(opts.dataset, p) });
+  progress.clear();
+  const ctx = await createNodeContext();
+  const trainer = await Trainer.create(ctx, uploadDataset(ctx, data), opts.config, {
+    metricsEvery: opts.metricsEvery,
+    bpAngles: opts.bpAngles,
+  });
+  const c = opts.config;
+  const sizes = [data.rows * data.cols, ...c.hidden, data.classes].join('-');
+  const subsets = opts.trainSubset !== undefined || opts.testSubset !== undefined ? ' (subsets)' : '';
+  progress.info(
+    `plasticity: ${trainer.rule.name} (${c.rule}) ${sizes} ${c.activation} on ${DATASETS[opts.dataset].title}: ` +
+      `${data.train.count} train / ${data.test.count} test${subsets}, ${opts.epochs} epoch(s) x ${trainer.stepsPerEpoch} steps, ` +
+      `${c.optimizer.method} lr ${sci(c.optimizer.lr)}, batch ${c.batchSize}, seed ${c.seed}; device: ${ctx.adapterName}`,
+  );
+
+  const seen: { last: MetricsRecord | null; lastTest: MetricsRecord | null; diverged: MetricsRecord | null } = {
+    last: null,
+    lastTest: null,
+    diverged: null,
+  };
+  trainer.onMetrics((m) => {
+    // Records already in flight when training stopped add nothing after a divergence.
+    if (seen.diverged) return;
+    if (opts.json) process.stdout.write(`${JSON.stringify(jsonRecord(m, ctx.adapterName))}\n`);
+    progress.record(m);
+    seen.last = m;
+    if (m.testAcc !== null) seen.lastTest = m;
+    if (m.diverged) {
+      seen.diverged = m;
+      trainer.stop();
+    }
+  });
+
+  // Ctrl-C stops after the current submit and still reports; a second one quits at once.
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(EXIT.interrupted);
+    interrupted = true;
+    trainer.stop();
+  };
+  process.on('SIGINT', onSigint);
+  progress.start({ epochs: opts.epochs, stepsPerEpoch: trainer.stepsPerEpoch, batchSize: c.batchSize });
+  try {
+    await trainer.trainEpochs(opts.epochs);
+    if (interrupted && !seen.diverged) trainer.evaluate();
+    await trainer.flush();
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress.end();
+  }
+
+  const { diverged, last, lastTest } = seen;
+  if (diverged) {
+    process.stderr.write(
+      `plasticity: training diverged at step ${diverged.step} (epoch ${diverged.epoch + 1}): the training loss became ${diverged.trainLoss}. ` +
+        `Try a lower learning rate, e.g. --lr ${sci(c.optimizer.lr / 10)}${c.feedbackLr !== null ? ' (and a lower --feedback-lr)' : ''}.\n`,
+    );
+    return EXIT.diverged;
+  }
+  const top = last?.layers.at(-1);
+  const summary =
+    `${interrupted ? 'interrupted' : 'done'}: test accuracy ${pct(lastTest?.testAcc)} (loss ${fixed(lastTest?.testLoss)}), ` +
+    `train loss ${fixed(last?.trainLoss)}, top-layer angle(W, B^T) ${deg(top?.weightAngle)}, ` +
+    `${trainer.epoch} epoch(s) in ${duration(last?.elapsedSec ?? 0)}\n`;
+  // stdout belongs to the JSON records under --json.
+  (opts.json ? process.stderr : process.stdout).write(summary);
+  return interrupted ? EXIT.interrupted : EXIT.ok;
+}

@@ -1,0 +1,112 @@
+// `plasticity train` flags -> a validated TrainConfig plus how to run it.
+// Flag-level checks (numbers, lists, choices) happen here so messages name the
+// flag; cross-field rules stay in the engine's resolveConfig (ConfigError is
+// mapped back to a flag in failures.ts).
+import { DATASETS, type DatasetName } from '../engine/data/loader';
+import { ACTIVATIONS } from '../engine/kernels/activation';
+import { OPTIMIZERS } from '../engine/kernels/optimizer';
+import { LOSSES } from '../engine/kernels/output-loss';
+import { RULES } from '../engine/rules/registry';
+import type { Coefficients } from '../engine/rules/rule';
+import { DEFAULT_CONFIG, INITS, type OptimizerConfig, resolveConfig, type TrainConfig } from '../engine/training/config';
+import {
+  choiceFlag,
+  type FlagKinds,
+  numberFlag,
+  numberMapFlag,
+  type ParsedArgs,
+  sizeListFlag,
+  stringFlag,
+} from './args';
+import { defaultDataDir } from './package-root';
+
+export const TRAIN_FLAGS: FlagKinds = {
+  dataset: 'value',
+  rule: 'value',
+  hidden: 'value',
+  epochs: 'value',
+  seed: 'value',
+  batch: 'value',
+  lr: 'value',
+  optimizer: 'value',
+  momentum: 'value',
+  'weight-decay': 'value',
+  activation: 'value',
+  loss: 'value',
+  init: 'value',
+  'feedback-lr': 'value',
+  'feedback-input': 'value',
+  'feedback-noise-std': 'value',
+  'update-noise': 'value',
+  'tied-decay': 'value',
+  coef: 'value',
+  'train-subset': 'value',
+  'test-subset': 'value',
+  'metrics-every': 'value',
+  'bp-angles': 'switch',
+  'data-dir': 'value',
+  json: 'switch',
+  help: 'switch',
+};
+
+export const DATASET_NAMES = Object.keys(DATASETS) as DatasetName[];
+export const RULE_IDS = RULES.map((r) => r.id);
+
+export const TRAIN_DEFAULTS = { dataset: 'mnist' as DatasetName, epochs: 5, metricsEvery: 50 };
+
+export interface TrainOptions {
+  dataset: DatasetName;
+  epochs: number;
+  config: TrainConfig;
+  trainSubset: number | undefined;
+  testSubset: number | undefined;
+  metricsEvery: number;
+  bpAngles: boolean;
+  dataDir: string;
+  json: boolean;
+}
+
+export function trainOptions(args: ParsedArgs): TrainOptions {
+  const optimizer: Partial<OptimizerConfig> = {};
+  const method = choiceFlag(args, 'optimizer', OPTIMIZERS);
+  if (method !== undefined) optimizer.method = method;
+  const lr = numberFlag(args, 'lr', { min: 0 });
+  if (lr !== undefined) optimizer.lr = lr;
+  const momentum = numberFlag(args, 'momentum', { min: 0 });
+  if (momentum !== undefined) optimizer.momentum = momentum;
+  const weightDecay = numberFlag(args, 'weight-decay', { min: 0 });
+  if (weightDecay !== undefined) optimizer.weightDecay = weightDecay;
+
+  const partial: Partial<TrainConfig> = {};
+  const set = <K extends keyof TrainConfig>(key: K, v: TrainConfig[K] | undefined) => {
+    if (v !== undefined) partial[key] = v;
+  };
+  set('rule', choiceFlag(args, 'rule', RULE_IDS, " Run 'plasticity rules' to see what each does."));
+  set('hidden', sizeListFlag(args, 'hidden'));
+  set('seed', numberFlag(args, 'seed', { integer: true, min: 0 }));
+  set('batchSize', numberFlag(args, 'batch', { integer: true, min: 1 }));
+  set('activation', choiceFlag(args, 'activation', ACTIVATIONS));
+  set('loss', choiceFlag(args, 'loss', LOSSES));
+  set('init', choiceFlag(args, 'init', INITS));
+  set('feedbackLr', numberFlag(args, 'feedback-lr', { min: 0 }));
+  set('feedbackInput', choiceFlag(args, 'feedback-input', ['activity', 'noise'] as const));
+  set('feedbackNoiseStd', numberFlag(args, 'feedback-noise-std', { min: 0 }));
+  set('feedbackUpdateNoise', numberFlag(args, 'update-noise', { min: 0 }));
+  set('tiedDecay', numberFlag(args, 'tied-decay', { min: 0 }));
+  // Coefficient names and values are checked by the engine (ConfigError -> "--coef NAME").
+  set('coefficients', numberMapFlag(args, 'coef') as Coefficients | undefined);
+
+  const run = {
+    dataset: choiceFlag(args, 'dataset', DATASET_NAMES) ?? TRAIN_DEFAULTS.dataset,
+    epochs: numberFlag(args, 'epochs', { integer: true, min: 1 }) ?? TRAIN_DEFAULTS.epochs,
+    trainSubset: numberFlag(args, 'train-subset', { integer: true, min: 1 }),
+    testSubset: numberFlag(args, 'test-subset', { integer: true, min: 1 }),
+    metricsEvery: numberFlag(args, 'metrics-every', { integer: true, min: 1 }) ?? TRAIN_DEFAULTS.metricsEvery,
+    bpAngles: args.switches.has('bp-angles'),
+    dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(),
+    json: args.switches.has('json'),
+  };
+  // Last, so that a malformed flag is reported before a combination the engine refuses.
+  // The full optimiser object: resolveConfig's parameter type does not accept a partial one.
+  return { ...run, config: resolveConfig({ ...partial, optimizer: { ...DEFAULT_CONFIG.optimizer, ...optimizer } }) };
+}

@@ -1,0 +1,174 @@
+// The built `plasticity` command, run as a user would: a child process, from
+// another directory (the datasets must be found next to the bundle, not the cwd).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { RULES } from '../src/engine/rules/registry';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(root, 'bin', 'plasticity.js');
+const RULE_IDS = ['bp', 'fa', 'dfa', 'ss', 'wm', 'ia', 'sa', 'aa', 'kp'];
+const elsewhere = mkdtempSync(join(tmpdir(), 'plasticity-cli-'));
+
+/** Newest modification time under `path` (files only), 0 if absent. */
+function newest(path: string): number {
+  if (!existsSync(path)) return 0;
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((f) => newest(join(path, f))));
+}
+
+/** Builds dist-cli once if it is missing or older than the sources. */
+function ensureBuilt(): void {
+  const outputs = ['plasticity.js', 'bench-rules.js'].map((f) => join(root, 'dist-cli', f));
+  const built = Math.min(...outputs.map(newest));
+  const sources = Math.max(...['src', 'bench', 'vite.cli.config.ts'].map((p) => newest(join(root, p))));
+  if (built === 0 || built < sources) {
+    execFileSync('npx', ['vite', 'build', '--config', 'vite.cli.config.ts'], { cwd: root, stdio: 'pipe' });
+  }
+}
+
+function cli(args: string[], bin = BIN) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: elsewhere, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A user error: exit 2, the message names what is wrong, and no stack trace. */
+function expectUsageError(r: ReturnType<typeof cli>, ...mentions: string[]) {
+  expect(r.code, r.stderr).toBe(2);
+  for (const m of mentions) expect(r.stderr).toContain(m);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.stdout).toBe('');
+}
+
+beforeAll(() => ensureBuilt(), 120_000);
+afterAll(() => rmSync(elsewhere, { recursive: true, force: true }));
+
+describe('plasticity rules', () => {
+  test('lists all nine rules', () => {
+    const r = cli(['rules']);
+    expect(r.code, r.stderr).toBe(0);
+    const ids = r.stdout
+      .split('\n')
+      .map((l) => l.split(/\s+/)[0])
+      .filter((id) => id && RULE_IDS.includes(id));
+    expect(ids).toEqual(RULE_IDS);
+    for (const rule of RULES) expect(r.stdout).toContain(rule.name);
+  });
+
+  test('--json is a parseable array with the documented fields', () => {
+    const r = cli(['rules', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rules = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(rules.map((x) => x.id)).toEqual(RULE_IDS);
+    for (const x of rules) {
+      for (const key of ['name', 'locality', 'feedback', 'feedbackPathway', 'coefficients', 'tiedDecay', 'summary']) expect(x).toHaveProperty(key);
+    }
+    for (const rule of RULES) {
+      const listed = rules.find((x) => x.id === rule.id)!;
+      expect(listed.coefficients).toEqual(rule.regularizer);
+      expect(listed.tiedDecay).toBe(rule.tied ? rule.tiedDecay : null);
+    }
+  });
+});
+
+describe('plasticity train', () => {
+  const FIELDS = ['device', 'elapsedSec', 'epoch', 'layers', 'samplesPerSec', 'step', 'testAcc', 'testLoss', 'trainAcc', 'trainLoss'];
+  const LAYER_FIELDS = ['bpAngle', 'feedbackNorm', 'gradientAngle', 'layer', 'weightAngle', 'weightNorm'];
+
+  function jsonLines(stdout: string): Record<string, unknown>[] {
+    const records = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const m of records) {
+      expect(Object.keys(m).sort()).toEqual([...FIELDS].sort());
+      expect(typeof m.device).toBe('string');
+      for (const l of m.layers as Record<string, unknown>[]) expect(Object.keys(l).sort()).toEqual(LAYER_FIELDS);
+    }
+    return records;
+  }
+
+  test('--json prints documented records on stdout and a final test accuracy', () => {
+    const r = cli(['train', '--rule', 'fa', '--hidden', '32', '--epochs', '1', '--train-subset', '512', '--test-subset', '256', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const records = jsonLines(r.stdout);
+    const last = records.at(-1)!;
+    expect(last).toMatchObject({ step: 4, epoch: 1 });
+    expect(last.testAcc).toBeGreaterThanOrEqual(0);
+    expect(last.testAcc).toBeLessThanOrEqual(1);
+    const layers = last.layers as Record<string, unknown>[];
+    expect(layers.map((l) => l.layer)).toEqual([1, 2]);
+    expect(layers[1]!.weightAngle).toEqual(expect.any(Number));
+    // Progress and the summary go to stderr.
+    expect(r.stderr).toContain('done: test accuracy');
+  });
+
+  test('--json: mid-epoch records have no test accuracy; --bp-angles fills bpAngle', () => {
+    const r = cli(['train', '--rule', 'sa', '--hidden', '16,16', '--epochs', '1', '--train-subset', '1024', '--test-subset', '128', '--metrics-every', '4', '--bp-angles', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const records = jsonLines(r.stdout);
+    expect(records.map((m) => m.step)).toEqual([4, 8]);
+    expect(records[0]!.testAcc).toBeNull();
+    expect(records[1]!.testAcc).toEqual(expect.any(Number));
+    for (const l of records[1]!.layers as Record<string, unknown>[]) expect(l.bpAngle).toEqual(expect.any(Number));
+  });
+
+  test('divergence: exit 3 suggesting a lower learning rate', () => {
+    const r = cli(['train', '--optimizer', 'sgd', '--lr', '1e30', '--hidden', '16', '--epochs', '1', '--train-subset', '512', '--test-subset', '128', '--metrics-every', '1']);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('diverged');
+    expect(r.stderr).toContain('lower learning rate, e.g. --lr');
+  });
+
+  test('help texts', () => {
+    const main = cli(['--help']);
+    expect(main.code).toBe(0);
+    expect(main.stdout).toContain('plasticity train');
+    const train = cli(['train', '--help']);
+    expect(train.code).toBe(0);
+    expect(train.stdout).toContain('--feedback-input');
+    expect(train.stdout).toContain('--json');
+  });
+
+  test('unknown rule: exit 2 naming the valid rules', () => {
+    expectUsageError(cli(['train', '--rule', 'nope']), '--rule', 'nope', RULE_IDS.join(', '));
+  });
+
+  test('--hidden 0: exit 2 naming hidden', () => {
+    expectUsageError(cli(['train', '--hidden', '0']), '--hidden');
+    expectUsageError(cli(['train', '--hidden', '']), '--hidden');
+    expectUsageError(cli(['train', '--hidden', '256,x']), '--hidden');
+  });
+
+  test('negative or non-numeric numbers: exit 2 naming the flag', () => {
+    expectUsageError(cli(['train', '--lr', '-1']), '--lr', '-1');
+    expectUsageError(cli(['train', '--epochs', 'ten']), '--epochs', 'ten');
+    expectUsageError(cli(['train', '--train-subset', '1.5']), '--train-subset');
+  });
+
+  test('unknown flags, datasets and commands: exit 2', () => {
+    expectUsageError(cli(['train', '--bogus', '1']), '--bogus');
+    expectUsageError(cli(['train', '--epoch', '1']), '--epoch', 'Did you mean --epochs?');
+    expectUsageError(cli(['train', '--dataset', 'cifar']), '--dataset', 'mnist, fashion-mnist');
+    expectUsageError(cli(['fly']), 'unknown command');
+  });
+
+  test('engine refusals are mapped back to flags', () => {
+    // ConfigError("coefficients") from resolveConfig: FA has trainable B, DFA does not.
+    expectUsageError(cli(['train', '--rule', 'dfa', '--coef', 'amp=1e-3']), '--coef');
+    expectUsageError(cli(['train', '--coef', 'bogus=1']), '--coef bogus');
+    expectUsageError(cli(['train', '--data-dir', join(elsewhere, 'missing')]), '--data-dir');
+  });
+
+  test('without a build, bin/plasticity.js says how to make one', () => {
+    const pkg = mkdtempSync(join(tmpdir(), 'plasticity-nobuild-'));
+    mkdirSync(join(pkg, 'bin'));
+    writeFileSync(join(pkg, 'package.json'), '{"type":"module"}');
+    copyFileSync(BIN, join(pkg, 'bin', 'plasticity.js'));
+    const r = cli(['rules'], join(pkg, 'bin', 'plasticity.js'));
+    rmSync(pkg, { recursive: true, force: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('npm run build:cli');
+  });
+});
