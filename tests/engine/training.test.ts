@@ -61,6 +61,20 @@ describe('determinism', () => {
   });
 });
 
+describe('metric records', () => {
+  test('come every metricsEvery steps, even below the steps recorded per submit', async () => {
+    const records = await run({ rule: 'fa', seed: 2 }, 10, 1);
+    expect(records.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  test('flag a run whose loss explodes, even while it stays finite', async () => {
+    const records = await run({ rule: 'bp', optimizer: { method: 'sgd', lr: 1e4 } }, 40, 10);
+    expect(records[records.length - 1].diverged).toBe(true);
+    const healthy = await run({ rule: 'bp' }, 40, 10);
+    expect(healthy.some((r) => r.diverged)).toBe(false);
+  });
+});
+
 describe('bad configurations are refused with a message', () => {
   const bad: [string, ConfigInput, RegExp][] = [
     ['a zero layer size', { hidden: [64, 0] }, /hidden\[1\].*at least 1/],

@@ -44,7 +44,7 @@ export interface MetricsRecord {
   layers: LayerMetrics[];
   samplesPerSec: number;
   elapsedSec: number;
-  /** Loss became NaN or infinite. */
+  /** Loss became NaN, infinite, or over ten times chance level. */
   diverged: boolean;
 }
 
@@ -62,6 +62,9 @@ export interface TrainerOptions {
 }
 
 type Listener = (m: MetricsRecord) => void;
+
+/** A loss this many times chance level counts as divergence. */
+const DIVERGED_LOSS_FACTOR = 10;
 
 const DEFAULTS: Required<TrainerOptions> = { metricsEvery: 50, bpAngles: false, stepsPerSubmit: 4, maxInFlight: 2, evalRows: 1000 };
 
@@ -188,7 +191,9 @@ export class Trainer {
     while (left > 0 && !this.stopped) {
       const inEpoch = this.stepCount % this.stepsPerEpoch;
       if (inEpoch === 0) this.writeEpochOrder();
-      const chunk = Math.min(left, this.options.stepsPerSubmit, this.stepsPerEpoch - inEpoch);
+      // A submit ends at a metric step, so records come every metricsEvery steps exactly.
+      const toRecord = Math.max(1, this.options.metricsEvery - this.sinceSnapshot);
+      const chunk = Math.min(left, this.options.stepsPerSubmit, this.stepsPerEpoch - inEpoch, toRecord);
       this.submitSteps(chunk);
       left -= chunk;
       if (this.stepCount % this.stepsPerEpoch === 0) {
@@ -315,7 +320,8 @@ export class Trainer {
       layers,
       samplesPerSec: dt > 0 ? samples / dt : 0,
       elapsedSec: (now - this.startTime) / 1000,
-      diverged: n > 0 && !Number.isFinite(trainLoss),
+      // Non-finite, or far above chance (ln(classes) for cross-entropy): it will not recover.
+      diverged: n > 0 && !(trainLoss < DIVERGED_LOSS_FACTOR * Math.log(this.data.classes)),
     };
   }
 
