@@ -1,33 +1,16 @@
 // A one-epoch smoke run of the rules benchmark on subsets: both report files,
 // with the documented shape, and a plain statement that the run is not comparable.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ensureCliBuilt, root } from './cli-build';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'plasticity-bench-'));
 
-function newest(path: string): number {
-  if (!existsSync(path)) return 0;
-  const s = statSync(path);
-  if (!s.isDirectory()) return s.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((f) => newest(join(path, f))));
-}
 
-/** Builds dist-cli once if it is missing or older than the sources (as tests/cli.test.ts does). */
-function ensureBuilt(): void {
-  const outputs = ['plasticity.js', 'bench-rules.js'].map((f) => join(root, 'dist-cli', f));
-  const built = Math.min(...outputs.map(newest));
-  const sources = Math.max(...['src', 'bench', 'vite.cli.config.ts'].map((p) => newest(join(root, p))));
-  if (built === 0 || built < sources) {
-    execFileSync('npx', ['vite', 'build', '--config', 'vite.cli.config.ts'], { cwd: root, stdio: 'pipe' });
-  }
-}
-
-beforeAll(() => ensureBuilt(), 120_000);
+beforeAll(() => ensureCliBuilt(), 120_000);
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 test('bench:rules writes rules.md and rules.json', () => {

@@ -1,35 +1,17 @@
 // The built `plasticity` command, run as a user would: a child process, from
 // another directory (the datasets must be found next to the bundle, not the cwd).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ensureCliBuilt, root } from './cli-build';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RULES } from '../src/engine/rules/registry';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(root, 'bin', 'plasticity.js');
 const RULE_IDS = ['bp', 'fa', 'dfa', 'ss', 'wm', 'ia', 'sa', 'aa', 'kp'];
 const elsewhere = mkdtempSync(join(tmpdir(), 'plasticity-cli-'));
 
-/** Newest modification time under `path` (files only), 0 if absent. */
-function newest(path: string): number {
-  if (!existsSync(path)) return 0;
-  const s = statSync(path);
-  if (!s.isDirectory()) return s.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((f) => newest(join(path, f))));
-}
-
-/** Builds dist-cli once if it is missing or older than the sources. */
-function ensureBuilt(): void {
-  const outputs = ['plasticity.js', 'bench-rules.js'].map((f) => join(root, 'dist-cli', f));
-  const built = Math.min(...outputs.map(newest));
-  const sources = Math.max(...['src', 'bench', 'vite.cli.config.ts'].map((p) => newest(join(root, p))));
-  if (built === 0 || built < sources) {
-    execFileSync('npx', ['vite', 'build', '--config', 'vite.cli.config.ts'], { cwd: root, stdio: 'pipe' });
-  }
-}
 
 function cli(args: string[], bin = BIN) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: elsewhere, encoding: 'utf8', timeout: 60_000 });
@@ -44,7 +26,7 @@ function expectUsageError(r: ReturnType<typeof cli>, ...mentions: string[]) {
   expect(r.stdout).toBe('');
 }
 
-beforeAll(() => ensureBuilt(), 120_000);
+beforeAll(() => ensureCliBuilt(), 120_000);
 afterAll(() => rmSync(elsewhere, { recursive: true, force: true }));
 
 describe('plasticity rules', () => {
