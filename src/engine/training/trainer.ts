@@ -167,7 +167,7 @@ export class Trainer {
 
     return [
       net, options, metrics, order, reader,
-      await trainStep, probeStep, updates.map((u) => u.step.dispatch), evaluation, updates, new Rng(config.seed).fork(3),
+      trainStep, probeStep, updates.map((u) => u.step.dispatch), evaluation, updates, new Rng(config.seed).fork(3),
     ] as const;
   }
 
