@@ -1,26 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from './errors';
+import { idxImages, idxLabels } from '../../../tests/fixtures/idx';
 import { parseIdx } from './idx';
-
-function idxImages(count: number, rows: number, cols: number, payload = count * rows * cols): Uint8Array {
-  const out = new Uint8Array(16 + payload);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, 0x803);
-  v.setUint32(4, count);
-  v.setUint32(8, rows);
-  v.setUint32(12, cols);
-  for (let i = 0; i < payload; i++) out[16 + i] = i & 0xff;
-  return out;
-}
-
-function idxLabels(labels: number[]): Uint8Array {
-  const out = new Uint8Array(8 + labels.length);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, 0x801);
-  v.setUint32(4, labels.length);
-  out.set(labels, 8);
-  return out;
-}
 
 function parseError(bytes: Uint8Array, file = 'x-images.gz'): DatasetError {
   try {
@@ -40,7 +21,8 @@ describe('parseIdx', () => {
     if (f.kind !== 'images') return;
     expect([f.count, f.rows, f.cols]).toEqual([3, 2, 4]);
     expect(f.data.length).toBe(24);
-    expect(Array.from(f.data.subarray(0, 4))).toEqual([0, 1, 2, 3]);
+    // Each fixture byte is its file offset: the pixels start right after the 16-byte header.
+    expect(Array.from(f.data.subarray(0, 4))).toEqual([16, 17, 18, 19]);
   });
 
   it('parses uint8 labels', () => {

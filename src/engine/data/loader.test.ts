@@ -7,28 +7,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DatasetError } from './errors';
 import { DATASETS, fetchSource, loadDataset, type LoadProgress } from './loader';
 import { nodeFileSource } from './node-source';
+import { idxImages, idxLabels } from '../../../tests/fixtures/idx';
 
 const F = DATASETS.mnist.files;
 
-function images(count: number, rows = 2, cols = 3): Uint8Array {
-  const out = new Uint8Array(16 + count * rows * cols);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, 0x803);
-  v.setUint32(4, count);
-  v.setUint32(8, rows);
-  v.setUint32(12, cols);
-  for (let i = 16; i < out.length; i++) out[i] = i & 0xff;
-  return out;
-}
-
-function labels(values: number[]): Uint8Array {
-  const out = new Uint8Array(8 + values.length);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, 0x801);
-  v.setUint32(4, values.length);
-  out.set(values, 8);
-  return out;
-}
 
 const gz = (b: Uint8Array) => new Uint8Array(gzipSync(b));
 
@@ -37,10 +19,10 @@ let dir: string;
 /** Writes a tiny valid MNIST-named dataset (5 train, 3 test of 2x3), with overrides as raw file bytes. */
 async function writeSet(overrides: Partial<Record<keyof typeof F, Uint8Array>> = {}) {
   const files: Record<keyof typeof F, Uint8Array> = {
-    trainImages: gz(images(5)),
-    trainLabels: gz(labels([5, 0, 4, 1, 9])),
-    testImages: gz(images(3)),
-    testLabels: gz(labels([7, 2, 1])),
+    trainImages: gz(idxImages(5)),
+    trainLabels: gz(idxLabels([5, 0, 4, 1, 9])),
+    testImages: gz(idxImages(3)),
+    testLabels: gz(idxLabels([7, 2, 1])),
     ...overrides,
   };
   for (const [k, bytes] of Object.entries(files)) await writeFile(join(dir, F[k as keyof typeof F]), bytes);
@@ -101,17 +83,17 @@ describe('loadDataset from gzipped files', () => {
   });
 
   it('accepts IDX bytes that are already decompressed', async () => {
-    await writeSet({ testLabels: labels([7, 2, 1]) });
+    await writeSet({ testLabels: idxLabels([7, 2, 1]) });
     const ds = await loadDataset('mnist', nodeFileSource(dir));
     expect(Array.from(ds.test.labels)).toEqual([7, 2, 1]);
   });
 
   it('uses Fashion-MNIST class names', async () => {
     const fm = DATASETS['fashion-mnist'].files;
-    await writeFile(join(dir, fm.trainImages), gz(images(1)));
-    await writeFile(join(dir, fm.trainLabels), gz(labels([9])));
-    await writeFile(join(dir, fm.testImages), gz(images(1)));
-    await writeFile(join(dir, fm.testLabels), gz(labels([0])));
+    await writeFile(join(dir, fm.trainImages), gz(idxImages(1)));
+    await writeFile(join(dir, fm.trainLabels), gz(idxLabels([9])));
+    await writeFile(join(dir, fm.testImages), gz(idxImages(1)));
+    await writeFile(join(dir, fm.testLabels), gz(idxLabels([0])));
     const ds = await loadDataset('fashion-mnist', nodeFileSource(dir));
     expect(ds.classNames[0]).toBe('T-shirt/top');
     expect(ds.classNames[9]).toBe('Ankle boot');
@@ -121,13 +103,13 @@ describe('loadDataset from gzipped files', () => {
 
 describe('loadDataset errors', () => {
   it('truncated file', async () => {
-    await writeSet({ trainImages: gz(images(5).subarray(0, 40)) });
+    await writeSet({ trainImages: gz(idxImages(5).subarray(0, 40)) });
     const e = await loadError(loadDataset('mnist', nodeFileSource(dir)), F.trainImages);
     expect(e.message).toMatch(/truncated: header says 5 images of 2x3 \(46 bytes\) but the file has 40 bytes/);
   });
 
   it('wrong magic number', async () => {
-    const bad = labels([1, 2, 3]);
+    const bad = idxLabels([1, 2, 3]);
     bad[3] = 0x02;
     await writeSet({ testLabels: gz(bad) });
     const e = await loadError(loadDataset('mnist', nodeFileSource(dir)), F.testLabels);
@@ -135,32 +117,32 @@ describe('loadDataset errors', () => {
   });
 
   it('images where labels belong', async () => {
-    await writeSet({ trainLabels: gz(images(5)) });
+    await writeSet({ trainLabels: gz(idxImages(5)) });
     const e = await loadError(loadDataset('mnist', nodeFileSource(dir)), F.trainLabels);
     expect(e.message).toMatch(/holds images.*where labels were expected/);
   });
 
   it('label out of range names the first bad index and value', async () => {
-    await writeSet({ trainLabels: gz(labels([5, 0, 10, 1, 12])) });
+    await writeSet({ trainLabels: gz(idxLabels([5, 0, 10, 1, 12])) });
     const e = await loadError(loadDataset('mnist', nodeFileSource(dir)), F.trainLabels);
     expect(e.message).toMatch(/label 2 is 10 but this dataset has 10 classes \(labels 0\.\.9\)/);
   });
 
   it('image and label counts differ, naming both files', async () => {
-    await writeSet({ testLabels: gz(labels([7, 2])) });
+    await writeSet({ testLabels: gz(idxLabels([7, 2])) });
     const e = await loadError(loadDataset('mnist', nodeFileSource(dir)), F.testImages);
     expect(e.message).toContain(F.testLabels);
     expect(e.message).toMatch(/has 3 images but .* has 2 labels/);
   });
 
   it('train and test image sizes differ', async () => {
-    await writeSet({ testImages: gz(images(3, 3, 2)) });
+    await writeSet({ testImages: gz(idxImages(3, 3, 2)) });
     const e = await loadError(loadDataset('mnist', nodeFileSource(dir)), F.testImages);
     expect(e.message).toMatch(/images are 3x2 but .* has 2x3/);
   });
 
   it('corrupt gzip', async () => {
-    const bad = gz(images(5));
+    const bad = gz(idxImages(5));
     bad.fill(0x55, 12, bad.length - 8);
     await writeSet({ trainImages: bad });
     const e = await loadError(loadDataset('mnist', nodeFileSource(dir)), F.trainImages);
@@ -168,7 +150,7 @@ describe('loadDataset errors', () => {
   });
 
   it('gzip cut short', async () => {
-    const whole = gz(images(500));
+    const whole = gz(idxImages(500));
     await writeSet({ trainImages: whole.subarray(0, whole.length >> 1) });
     const e = await loadError(loadDataset('mnist', nodeFileSource(dir)), F.trainImages);
     expect(e.message).toMatch(/not a valid gzip file|truncated/);
@@ -216,7 +198,7 @@ describe('fetchSource', () => {
   });
 
   it('streams the body with content-length as totalBytes', async () => {
-    const body = gz(labels([7, 2, 1]));
+    const body = gz(idxLabels([7, 2, 1]));
     const urls: string[] = [];
     vi.stubGlobal('fetch', async (url: string) => {
       urls.push(url);
