@@ -133,9 +133,10 @@ function benchOptions(argv: readonly string[]): BenchOptions | null {
   };
 }
 
-function presetConfig(p: RulePreset): TrainConfig {
+function presetConfig(p: RulePreset, epochs: number): TrainConfig {
   return resolveConfig({
     ...SHARED,
+    scheduleEpochs: epochs,
     hidden: [...SHARED.hidden],
     rule: p.rule,
     coefficients: { ...(p.coefficients ?? {}) },
@@ -208,7 +209,7 @@ async function runOne(
   progress: Progress,
   onDevice: (name: string) => void,
 ): Promise<RunResult> {
-  const config = presetConfig(preset);
+  const config = presetConfig(preset, opts.epochs);
   const pixels = data.rows * data.cols;
   const base = {
     key: preset.key,
@@ -340,7 +341,7 @@ function markdown(r: Report): string {
     `| Epochs | ${r.epochs} |`,
     `| Training subset | ${r.trainSubset === null ? 'none (full set)' : r.trainSubset.toLocaleString('en')} |`,
     `| Test subset | ${r.testSubset === null ? 'none (full set)' : r.testSubset.toLocaleString('en')} |`,
-    `| Network | 784-${s.hidden.join('-')}-10, ${s.activation}, ${s.loss}, init ${s.init}, batch ${s.batchSize}, seed ${s.seed}; the same initial W for every rule |`,
+    `| Network | 784-${s.hidden.join('-')}-10, ${s.activation}, ${s.loss}, init ${s.init}, ${s.inputScaling} inputs, ${s.lrSchedule} learning rate over the run, batch ${s.batchSize}, seed ${s.seed}; the same initial W for every rule |`,
     `| Command | \`${md(r.command)}\` |`,
     '',
     'Angles are angle(W, Bᵀ) in degrees (0 means B is exactly Wᵀ; backprop is 0 by definition; – where B has another shape). ' +

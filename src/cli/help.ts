@@ -3,7 +3,7 @@ import { ACTIVATIONS } from '../engine/kernels/activation';
 import { OPTIMIZERS } from '../engine/kernels/optimizer';
 import { LOSSES } from '../engine/kernels/output-loss';
 import { PRIMITIVES } from '../engine/rules/rule';
-import { DEFAULT_CONFIG, INITS } from '../engine/training/config';
+import { DEFAULT_CONFIG, INITS, INPUT_SCALINGS, LR_SCHEDULES } from '../engine/training/config';
 import { sci } from './format';
 import { DATASET_NAMES, RULE_IDS, TRAIN_DEFAULTS } from './train-options';
 
@@ -43,6 +43,8 @@ Network and rule
   --activation NAME         ${ACTIVATIONS.join(' | ')} (default ${d.activation})
   --loss NAME               ${LOSSES.join(' | ')} (default ${d.loss})
   --init NAME               ${INITS.join(' | ')} (default ${d.init})
+  --input NAME              ${INPUT_SCALINGS.join(' | ')}: pixels standardised with the
+                            training set's mean and std, or left in [0, 1] (default ${d.inputScaling})
   --seed N                  seeds init, shuffling and noise (default ${d.seed})
 
 Optimiser
@@ -50,6 +52,8 @@ Optimiser
   --batch N                 minibatch size (default ${d.batchSize})
   --optimizer NAME          ${OPTIMIZERS.join(' | ')} (default ${o.method})
   --lr X                    learning rate (default ${sci(o.lr)})
+  --lr-schedule NAME        ${LR_SCHEDULES.join(' | ')}: cosine falls from --lr to 0 over
+                            the run's --epochs (default ${d.lrSchedule})
   --momentum X              for --optimizer momentum (default ${o.momentum})
   --weight-decay X          L2 on forward weights and biases (default ${o.weightDecay})
 

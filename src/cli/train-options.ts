@@ -8,7 +8,7 @@ import { OPTIMIZERS } from '../engine/kernels/optimizer';
 import { LOSSES } from '../engine/kernels/output-loss';
 import { RULES } from '../engine/rules/registry';
 import type { Coefficients } from '../engine/rules/rule';
-import { DEFAULT_CONFIG, INITS, type OptimizerConfig, resolveConfig, type TrainConfig } from '../engine/training/config';
+import { DEFAULT_CONFIG, INITS, INPUT_SCALINGS, LR_SCHEDULES, type OptimizerConfig, resolveConfig, type TrainConfig } from '../engine/training/config';
 import {
   choiceFlag,
   type FlagKinds,
@@ -28,12 +28,14 @@ export const TRAIN_FLAGS: FlagKinds = {
   seed: 'value',
   batch: 'value',
   lr: 'value',
+  'lr-schedule': 'value',
   optimizer: 'value',
   momentum: 'value',
   'weight-decay': 'value',
   activation: 'value',
   loss: 'value',
   init: 'value',
+  input: 'value',
   'feedback-lr': 'value',
   'feedback-input': 'value',
   'feedback-noise-std': 'value',
@@ -88,6 +90,8 @@ export function trainOptions(args: ParsedArgs): TrainOptions {
   set('activation', choiceFlag(args, 'activation', ACTIVATIONS));
   set('loss', choiceFlag(args, 'loss', LOSSES));
   set('init', choiceFlag(args, 'init', INITS));
+  set('inputScaling', choiceFlag(args, 'input', INPUT_SCALINGS));
+  set('lrSchedule', choiceFlag(args, 'lr-schedule', LR_SCHEDULES));
   set('feedbackLr', numberFlag(args, 'feedback-lr', { min: 0 }));
   set('feedbackInput', choiceFlag(args, 'feedback-input', ['activity', 'noise'] as const));
   set('feedbackNoiseStd', numberFlag(args, 'feedback-noise-std', { min: 0 }));
@@ -108,5 +112,6 @@ export function trainOptions(args: ParsedArgs): TrainOptions {
   };
   // Last, so that a malformed flag is reported before a combination the engine refuses.
   // The full optimiser object: resolveConfig's parameter type does not accept a partial one.
-  return { ...run, config: resolveConfig({ ...partial, optimizer: { ...DEFAULT_CONFIG.optimizer, ...optimizer } }) };
+  // A cosine schedule spans the run's own epochs.
+  return { ...run, config: resolveConfig({ ...partial, scheduleEpochs: run.epochs, optimizer: { ...DEFAULT_CONFIG.optimizer, ...optimizer } }) };
 }

@@ -1,5 +1,7 @@
 // Gathers a minibatch from a dataset that lives on the GPU as packed bytes:
-// X[i, j] = image[index[base + i]][j] / 255, Y[i] = label[index[base + i]].
+// X[i, j] = (image[index[base + i]][j] / 255 - shift) * scale,
+// Y[i] = label[index[base + i]]. shift 0, scale 1 keeps pixels in [0, 1];
+// the training set's mean and 1/std standardise them.
 // With USE_CLOCK the batch position follows the step clock, so several steps
 // can be recorded into one submit; otherwise `offset` is the first row.
 
@@ -8,6 +10,8 @@ struct Params {
   pixels: u32,
   offset: u32,
   steps_per_epoch: u32,
+  shift: f32,
+  scale: f32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -33,6 +37,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var base = p.offset;
   if (USE_CLOCK) { base = (clock[0] % p.steps_per_epoch) * p.rows; }
   let example = index[base + row];
-  X[t] = f32(read_byte(example * p.pixels + col)) / 255.0;
+  X[t] = (f32(read_byte(example * p.pixels + col)) / 255.0 - p.shift) * p.scale;
   if (col == 0u) { Y[row] = source_labels[example]; }
 }

@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Dataset } from '../../src/engine/data/loader';
 import { loadDataset } from '../../src/engine/data/loader';
 import { nodeFileSource } from '../../src/engine/data/node-source';
-import { type GpuDataset, uploadDataset } from '../../src/engine/data/gpu-dataset';
+import { type GpuDataset, pixelMoments, uploadDataset } from '../../src/engine/data/gpu-dataset';
 import { GpuContext } from '../../src/engine/device/gpu-context';
 import { nodeGpu } from '../../src/engine/device/node-gpu';
 import { ConfigError, DeviceLostError, GpuLimitError } from '../../src/engine/errors';
 import { RULES } from '../../src/engine/rules/registry';
-import { type ConfigInput, resolveConfig } from '../../src/engine/training/config';
+import { type ConfigInput, resolveConfig, scheduleFactor } from '../../src/engine/training/config';
 import { type MetricsRecord, Trainer } from '../../src/engine/training/trainer';
 import { destroyContext, getContext } from '../gpu-harness';
 
@@ -75,6 +75,36 @@ describe('metric records', () => {
   });
 });
 
+describe('inputs and learning-rate schedule', () => {
+  test('pixel moments are the training pixels\' mean and std, and a constant set keeps scale 1', () => {
+    const m = pixelMoments(Uint8Array.of(0, 255, 0, 255));
+    expect(m.mean).toBeCloseTo(0.5, 12);
+    expect(m.std).toBeCloseTo(0.5, 12);
+    expect(pixelMoments(new Uint8Array(10).fill(51))).toEqual({ mean: 0.2, std: 1 });
+    // MNIST's well-known statistics, from the shipped files.
+    expect(gpuMnist.pixelMean).toBeCloseTo(0.1307, 2);
+    expect(gpuMnist.pixelStd).toBeCloseTo(0.3081, 2);
+  });
+
+  test('the cosine schedule falls from 1 to 0 over its epochs and stays there', () => {
+    const c = { lrSchedule: 'cosine' as const, scheduleEpochs: 2 };
+    expect(scheduleFactor(c, 0, 10)).toBe(1);
+    expect(scheduleFactor(c, 10, 10)).toBeCloseTo(0.5, 12);
+    expect(scheduleFactor(c, 20, 10)).toBeCloseTo(0, 12);
+    expect(scheduleFactor(c, 35, 10)).toBeCloseTo(0, 12);
+    expect(scheduleFactor({ lrSchedule: 'constant', scheduleEpochs: 2 }, 15, 10)).toBe(1);
+  });
+
+  test('standardised inputs and the cosine schedule both train, and differ from unit pixels', async () => {
+    const standard = await run({ seed: 3, inputScaling: 'standardize' }, 100);
+    const unit = await run({ seed: 3, inputScaling: 'unit' }, 100);
+    const cosine = await run({ seed: 3, lrSchedule: 'cosine', scheduleEpochs: 1 }, 100);
+    for (const r of [standard, unit, cosine]) expect(r.at(-1)!.trainLoss).toBeLessThan(r[0].trainLoss);
+    expect(standard.at(-1)!.trainLoss).not.toBe(unit.at(-1)!.trainLoss);
+    expect(unit.at(-1)!.trainLoss).not.toBe(cosine.at(-1)!.trainLoss);
+  });
+});
+
 describe('bad configurations are refused with a message', () => {
   const bad: [string, ConfigInput, RegExp][] = [
     ['a zero layer size', { hidden: [64, 0] }, /hidden\[1\].*at least 1/],
@@ -90,6 +120,9 @@ describe('bad configurations are refused with a message', () => {
     ['coefficients on a rule without trainable B', { rule: 'dfa', coefficients: { amp: 1 } }, /coefficients: rule "dfa"/],
     ['an unknown primitive', { rule: 'wm', coefficients: { magic: 1 } as never }, /coefficients\.magic/],
     ['a negative noise variance', { feedbackUpdateNoise: -1 }, /feedbackUpdateNoise/],
+    ['an unknown input scaling', { inputScaling: 'whiten' as never }, /inputScaling: unknown value "whiten"/],
+    ['an unknown schedule', { lrSchedule: 'step' as never }, /lrSchedule: unknown value "step"/],
+    ['a zero-epoch schedule', { lrSchedule: 'cosine', scheduleEpochs: 0 }, /scheduleEpochs: must be a positive number/],
   ];
   for (const [name, config, message] of bad) {
     test(name, () => {

@@ -16,6 +16,9 @@ interface GatherCase {
   clock: number;
   stepsPerEpoch: number;
   offset: number;
+  /** X = (byte / 255 - shift) * scale; absent = unit pixels. */
+  shift?: number;
+  scale?: number;
 }
 
 const cases: GatherCase[] = [
@@ -26,6 +29,8 @@ const cases: GatherCase[] = [
   { name: '65 x 17, clock 1000 mod 7', rows: 65, pixels: 17, useClock: true, clock: 1000, stepsPerEpoch: 7, offset: 0 },
   { name: '3 x 784, offset 11', rows: 3, pixels: 784, useClock: false, clock: 0, stepsPerEpoch: 1, offset: 11 },
   { name: '257 x 7, clock 3 mod 2', rows: 257, pixels: 7, useClock: true, clock: 3, stepsPerEpoch: 2, offset: 0 },
+  { name: '65 x 17, standardised (MNIST moments)', rows: 65, pixels: 17, useClock: true, clock: 4, stepsPerEpoch: 3, offset: 0, shift: 0.1307, scale: 1 / 0.3081 },
+  { name: '3 x 784, standardised, offset 2', rows: 3, pixels: 784, useClock: false, clock: 0, stepsPerEpoch: 1, offset: 2, shift: 0.286, scale: 1 / 0.353 },
   { name: '10 x 7001 (70010 threads), offset 1', rows: 10, pixels: 7001, useClock: false, clock: 0, stepsPerEpoch: 1, offset: 1 },
 ];
 
@@ -80,11 +85,11 @@ describe('gather_batch', () => {
         Y: upload(ctx, Y0),
       };
       run(ctx, [
-        await gatherBatch(ctx, { ...bufs, rows, pixels, useClock: c.useClock, offset: c.offset, stepsPerEpoch: c.stepsPerEpoch }),
+        await gatherBatch(ctx, { ...bufs, rows, pixels, useClock: c.useClock, offset: c.offset, stepsPerEpoch: c.stepsPerEpoch, shift: c.shift, scale: c.scale }),
       ]);
       const X = await readF32(ctx, bufs.X, X0.length);
       const Y = await readU32(ctx, bufs.Y, Y0.length);
-      const ref = gatherBatchRef({ images, labels, index, rows, pixels, useClock: c.useClock, clock: c.clock, offset: c.offset, stepsPerEpoch: c.stepsPerEpoch });
+      const ref = gatherBatchRef({ images, labels, index, rows, pixels, useClock: c.useClock, clock: c.clock, offset: c.offset, stepsPerEpoch: c.stepsPerEpoch, shift: c.shift, scale: c.scale });
 
       expect(relErr(X.subarray(0, rows * pixels), ref.X)).toBeLessThanOrEqual(1e-6);
       expect(Array.from(Y.subarray(0, rows))).toEqual(Array.from(ref.Y));

@@ -18,6 +18,9 @@ export interface GatherArgs {
   useClock: boolean;
   offset?: number;
   stepsPerEpoch?: number;
+  /** X = (byte / 255 - shift) * scale; absent = 0 and 1, pixels in [0, 1]. */
+  shift?: number;
+  scale?: number;
   label?: string;
 }
 
@@ -32,7 +35,7 @@ export async function gatherBatch(ctx: GpuContext, a: GatherArgs): Promise<Dispa
   const label = a.label ?? 'gather_batch';
   const u = ctx.uniform(
     `${label}.params`,
-    packUniforms([['u32', a.rows], ['u32', a.pixels], ['u32', a.offset ?? 0], ['u32', Math.max(1, a.stepsPerEpoch ?? 1)]]),
+    packUniforms([['u32', a.rows], ['u32', a.pixels], ['u32', a.offset ?? 0], ['u32', Math.max(1, a.stepsPerEpoch ?? 1)], ['f32', a.shift ?? 0], ['f32', a.scale ?? 1]]),
   );
   return makeDispatch(ctx.device, kernel, [u, a.images, a.labels, a.index, a.clock, a.X, a.Y], grid1d(a.rows * a.pixels, 256), label);
 }

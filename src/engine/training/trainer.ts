@@ -18,7 +18,7 @@ import { type ParameterUpdate, parameterSettings, parameterUpdates } from '../op
 import { Rng, shuffledIndices } from '../rng';
 import { findRule } from '../rules/registry';
 import { type Coefficients, type RuleSpec, trainsFeedback } from '../rules/rule';
-import type { TrainConfig } from './config';
+import { scheduleFactor, type TrainConfig } from './config';
 import { validateConfig } from './config';
 
 export interface LayerMetrics {
@@ -85,6 +85,8 @@ export class Trainer {
   private lastRecord = { time: 0, step: 0 };
   private sinceSnapshot = 0;
   private stopped = false;
+  /** The schedule factor last written to the optimisers; NaN forces a write. */
+  private appliedFactor = 1;
 
   private constructor(
     private readonly ctx: GpuContext,
@@ -145,7 +147,7 @@ export class Trainer {
     const trainStep = await ctx.checked(async () => {
       const gather = await gatherBatch(ctx, {
         images: data.train.images, labels: data.train.labels, index: order, clock, X: train.X, Y: train.labels,
-        rows: train.rows, pixels: data.pixels, useClock: true, stepsPerEpoch, label: 'train.gather',
+        rows: train.rows, pixels: data.pixels, useClock: true, stepsPerEpoch, ...inputTransform(data, config), label: 'train.gather',
       });
       const loss = await outputLoss(ctx, {
         logits: train.pre[net.layers.length - 1], labels: train.labels, grad: train.delta[net.layers.length - 1],
@@ -229,7 +231,21 @@ export class Trainer {
     if (!(lr >= 0) || !Number.isFinite(lr)) throw new ConfigError('optimizer.lr', `must be a finite number of at least 0 (got ${lr}).`);
     this.config.optimizer.lr = lr;
     this.config.feedbackLr = feedbackLr;
-    const s = parameterSettings(this.config, this.rule);
+    this.appliedFactor = Number.NaN;
+    this.applySchedule();
+  }
+
+  /** Writes the scheduled learning rates for the next submit, when they changed. */
+  private applySchedule(): void {
+    const factor = scheduleFactor(this.config, this.stepCount, this.stepsPerEpoch);
+    if (factor === this.appliedFactor) return;
+    this.appliedFactor = factor;
+    const scaled: TrainConfig = {
+      ...this.config,
+      optimizer: { ...this.config.optimizer, lr: this.config.optimizer.lr * factor },
+      feedbackLr: this.config.feedbackLr === null ? null : this.config.feedbackLr * factor,
+    };
+    const s = parameterSettings(scaled, this.rule);
     for (const u of this.updates) u.step.update(s[u.kind]);
   }
 
@@ -239,6 +255,7 @@ export class Trainer {
   }
 
   private submitSteps(count: number): void {
+    this.applySchedule();
     const encoder = this.ctx.device.createCommandEncoder({ label: 'train steps' });
     const pass = encoder.beginComputePass();
     let snapshot = false;
@@ -339,6 +356,11 @@ export class Trainer {
   }
 }
 
+/** The gather's pixel transform; test pixels use the training set's statistics. */
+function inputTransform(data: GpuDataset, config: TrainConfig): { shift: number; scale: number } {
+  return config.inputScaling === 'standardize' ? { shift: data.pixelMean, scale: 1 / data.pixelStd } : { shift: 0, scale: 1 };
+}
+
 /** Forward and loss over the whole test set, in prebuilt chunks of `test.rows`. */
 async function evaluationPass(
   ctx: GpuContext,
@@ -356,7 +378,7 @@ async function evaluationPass(
     const chunk = { ...test, rows };
     const label = `eval@${offset}`;
     out.push(
-      await gatherBatch(ctx, { images: data.test.images, labels: data.test.labels, index: order, clock, X: chunk.X, Y: chunk.labels, rows, pixels: data.pixels, useClock: false, offset, label: `${label}.gather` }),
+      await gatherBatch(ctx, { images: data.test.images, labels: data.test.labels, index: order, clock, X: chunk.X, Y: chunk.labels, rows, pixels: data.pixels, useClock: false, offset, ...inputTransform(data, config), label: `${label}.gather` }),
       ...(await forwardPass(ctx, net, chunk, label)),
       await outputLoss(ctx, { logits: chunk.pre[net.layers.length - 1], labels: chunk.labels, metrics, clock, rows, classes: data.classes, scale: 1, slot: TEST_SLOT, loss: config.loss, tick: false, label: `${label}.loss` }),
     );
