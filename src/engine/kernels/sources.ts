@@ -9,6 +9,9 @@ import optimizer from '../../shaders/optimizer.wgsl?raw';
 import fillNoise from '../../shaders/fill_noise.wgsl?raw';
 import transposeCombine from '../../shaders/transpose_combine.wgsl?raw';
 import dotProducts from '../../shaders/dot_products.wgsl?raw';
+import lifForward from '../../shaders/lif_forward.wgsl?raw';
+import lifBackward from '../../shaders/lif_backward.wgsl?raw';
+import spikeEncode from '../../shaders/spike_encode.wgsl?raw';
 
 export const SHADERS = {
   matmul: activations + matmul,
@@ -19,4 +22,7 @@ export const SHADERS = {
   fillNoise: random + fillNoise,
   transposeCombine,
   dotProducts,
+  lifForward,
+  lifBackward,
+  spikeEncode: random + spikeEncode,
 } as const;
