@@ -20,6 +20,14 @@ export function clockStream(clock: number, stream: number): number {
   return (Math.imul(clock >>> 0, 64) + (stream >>> 0)) >>> 0;
 }
 
+/**
+ * A uniform draw in [0, 1) from the key's top 24 bits, as the kernels compute
+ * f32(random_key(seed, stream, index) >> 8u) / 16777216.0 (exact in f32).
+ */
+export function uniform(seed: number, stream: number, index: number): number {
+  return (randomKey(seed, stream, index) >>> 8) / 16777216;
+}
+
 const TWO_PI_F32 = Math.fround(6.283185307179586);
 
 /** A standard normal draw, the same one the GPU's gaussian(seed, stream, index) returns. */
