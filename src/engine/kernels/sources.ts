@@ -11,6 +11,8 @@ import transposeCombine from '../../shaders/transpose_combine.wgsl?raw';
 import dotProducts from '../../shaders/dot_products.wgsl?raw';
 import lifForward from '../../shaders/lif_forward.wgsl?raw';
 import lifBackward from '../../shaders/lif_backward.wgsl?raw';
+import spikeReadout from '../../shaders/spike_readout.wgsl?raw';
+import spikeReadoutGrad from '../../shaders/spike_readout_grad.wgsl?raw';
 import spikeEncode from '../../shaders/spike_encode.wgsl?raw';
 
 export const SHADERS = {
@@ -24,5 +26,7 @@ export const SHADERS = {
   dotProducts,
   lifForward,
   lifBackward,
+  spikeReadout,
+  spikeReadoutGrad,
   spikeEncode: random + spikeEncode,
 } as const;

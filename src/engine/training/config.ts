@@ -143,27 +143,27 @@ export function validateConfig(c: TrainConfig): void {
   }
 }
 
-function positiveInt(field: string, v: number): void {
+export function positiveInt(field: string, v: number): void {
   if (!Number.isInteger(v) || v < 1) throw new ConfigError(field, `must be a whole number of at least 1 (got ${v}).`);
 }
 
-function finite(field: string, v: number): void {
+export function finite(field: string, v: number): void {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new ConfigError(field, `must be a finite number (got ${v}).`);
 }
 
-function nonNegative(field: string, v: number): void {
+export function nonNegative(field: string, v: number): void {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
     throw new ConfigError(field, `must be a finite number of at least 0 (got ${v}).`);
   }
 }
 
-function inRange(field: string, v: number, lo: number, hi: number, openHi: boolean): void {
+export function inRange(field: string, v: number, lo: number, hi: number, openHi: boolean): void {
   if (typeof v !== 'number' || !(v >= lo) || (openHi ? !(v < hi) : !(v <= hi))) {
     throw new ConfigError(field, `must be in [${lo}, ${hi}${openHi ? ')' : ']'} (got ${v}).`);
   }
 }
 
-function oneOf<T extends string>(field: string, v: string, options: readonly T[]): void {
+export function oneOf<T extends string>(field: string, v: string, options: readonly T[]): void {
   if (!options.includes(v as T)) throw new ConfigError(field, `unknown value "${v}". Choose one of: ${options.join(', ')}.`);
 }
 

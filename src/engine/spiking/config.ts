@@ -1,0 +1,158 @@
+import { ConfigError } from '../errors';
+import { ENCODERS, type Encoder } from '../kernels/spike-encode';
+import { NEURON_MODELS, type NeuronParams, RESETS, SURROGATES, type Surrogate } from '../kernels/lif';
+import { LOSSES, type Loss } from '../kernels/output-loss';
+import { OPTIMIZERS } from '../kernels/optimizer';
+import { READOUTS, type Readout } from '../kernels/spike-readout';
+import { DEFAULT_CONFIG, finite, inRange, MAX_HIDDEN_LAYERS, nonNegative, oneOf, type OptimizerConfig, positiveInt } from '../training/config';
+
+/**
+ * Surrogate-gradient BPTT over each backward pathway of the rate engine: the
+ * spiking rule's id, and the rate rule whose feedback (W^T, fixed random B,
+ * direct B, sign(W)^T, or Kolen-Pollack's tied B) carries the error down.
+ */
+export const SURROGATE_RULES = {
+  'surrogate-bp': 'bp',
+  'surrogate-fa': 'fa',
+  'surrogate-dfa': 'dfa',
+  'surrogate-ss': 'ss',
+  'surrogate-kp': 'kp',
+} as const;
+export type SpikingRule = keyof typeof SURROGATE_RULES;
+export const SPIKING_RULES = Object.keys(SURROGATE_RULES) as SpikingRule[];
+
+/** Everything that defines a run of a spiking network; the seed fixes init, shuffling and input spikes. */
+export interface SpikingConfig {
+  hidden: number[];
+  /** Simulation steps per example, T. */
+  steps: number;
+  encoder: Encoder;
+  /** Rate multiplier of the rate encoders; current multiplier of 'current'. */
+  encoderGain: number;
+  /** Neuron of every layer, hidden and output... */
+  neuron: NeuronParams;
+  /** ...with per-layer overrides (index 0 is the first hidden layer; the last, the output). */
+  layerNeurons: Array<Partial<NeuronParams>>;
+  surrogate: { kind: Surrogate; slope: number };
+  readout: Readout;
+  loss: Loss;
+  rule: SpikingRule;
+  optimizer: OptimizerConfig;
+  /** Kolen-Pollack's decoupled decay of W and B; null means the rule's default. */
+  tiedDecay: number | null;
+  batchSize: number;
+  seed: number;
+}
+
+export const DEFAULT_NEURON: NeuronParams = {
+  model: 'lif',
+  beta: 0.95,
+  threshold: 1,
+  reset: 'subtract',
+  refractory: 0,
+  alpha: 0.9,
+  rho: 0.97,
+  gamma: 0.2,
+};
+
+export const DEFAULT_SPIKING_CONFIG: SpikingConfig = {
+  hidden: [256],
+  steps: 25,
+  encoder: 'poisson',
+  encoderGain: 1,
+  neuron: DEFAULT_NEURON,
+  layerNeurons: [],
+  // snnTorch's fast sigmoid slope (SuperSpike, k = 25).
+  surrogate: { kind: 'fast-sigmoid', slope: 25 },
+  // The peak membrane: its gradient reaches the output layer even while it is
+  // silent, where spike counts of 0 pass almost none (a dead start for FA and KP).
+  readout: 'membrane',
+  loss: 'cross-entropy',
+  rule: 'surrogate-bp',
+  // Momentum SGD, as in the rate engine. snnTorch's tutorials use Adam (5e-4),
+  // which suits BP, but under FA it drove the hidden layer to 55% firing and
+  // chance accuracy in 128 steps (784-48-10, T = 8), where SGD reached 55%.
+  optimizer: { ...DEFAULT_CONFIG.optimizer },
+  tiedDecay: null,
+  batchSize: 128,
+  seed: 1,
+};
+
+export type SpikingConfigInput = Partial<Omit<SpikingConfig, 'optimizer' | 'neuron' | 'surrogate'>> & {
+  optimizer?: Partial<OptimizerConfig>;
+  neuron?: Partial<NeuronParams>;
+  surrogate?: Partial<SpikingConfig['surrogate']>;
+};
+
+export function resolveSpikingConfig(partial: SpikingConfigInput): SpikingConfig {
+  const c: SpikingConfig = {
+    ...DEFAULT_SPIKING_CONFIG,
+    ...partial,
+    neuron: { ...DEFAULT_NEURON, ...(partial.neuron ?? {}) },
+    layerNeurons: (partial.layerNeurons ?? []).map((n) => ({ ...n })),
+    surrogate: { ...DEFAULT_SPIKING_CONFIG.surrogate, ...(partial.surrogate ?? {}) },
+    optimizer: { ...DEFAULT_SPIKING_CONFIG.optimizer, ...(partial.optimizer ?? {}) },
+  };
+  validateSpikingConfig(c);
+  return c;
+}
+
+/** The neuron of layer l (1-based), with its overrides. */
+export function layerNeuron(c: SpikingConfig, l: number): NeuronParams {
+  return { ...c.neuron, ...(c.layerNeurons[l - 1] ?? {}) };
+}
+
+function validateNeuron(field: string, n: NeuronParams): void {
+  oneOf(`${field}.model`, n.model, NEURON_MODELS);
+  oneOf(`${field}.reset`, n.reset, RESETS);
+  inRange(`${field}.beta`, n.beta, 0, 1, false);
+  if (!(n.threshold > 0) || !Number.isFinite(n.threshold)) {
+    throw new ConfigError(`${field}.threshold`, `must be a positive number (got ${n.threshold}).`);
+  }
+  if (!Number.isInteger(n.refractory) || n.refractory < 0) {
+    throw new ConfigError(`${field}.refractory`, `must be a whole number of steps, 0 or more (got ${n.refractory}).`);
+  }
+  inRange(`${field}.alpha`, n.alpha, 0, 1, false);
+  inRange(`${field}.rho`, n.rho, 0, 1, false);
+  nonNegative(`${field}.gamma`, n.gamma);
+}
+
+export function validateSpikingConfig(c: SpikingConfig): void {
+  if (!Array.isArray(c.hidden) || c.hidden.length < 1 || c.hidden.length > MAX_HIDDEN_LAYERS) {
+    throw new ConfigError('hidden', `give 1 to ${MAX_HIDDEN_LAYERS} hidden layer sizes (got ${JSON.stringify(c.hidden)}).`);
+  }
+  c.hidden.forEach((n, i) => positiveInt(`hidden[${i}]`, n));
+  if (!Number.isInteger(c.steps) || c.steps < 1) {
+    throw new ConfigError('steps', `T must be a whole number of at least 1 (got ${c.steps}).`);
+  }
+  oneOf('encoder', c.encoder, ENCODERS);
+  nonNegative('encoderGain', c.encoderGain);
+  validateNeuron('neuron', c.neuron);
+  if (c.layerNeurons.length > c.hidden.length + 1) {
+    throw new ConfigError('layerNeurons', `has ${c.layerNeurons.length} entries but the network has ${c.hidden.length + 1} layers.`);
+  }
+  c.layerNeurons.forEach((_, i) => validateNeuron(`layerNeurons[${i}]`, layerNeuron(c, i + 1)));
+  oneOf('surrogate.kind', c.surrogate.kind, SURROGATES);
+  if (!(c.surrogate.slope > 0) || !Number.isFinite(c.surrogate.slope)) {
+    throw new ConfigError('surrogate.slope', `must be a positive number (got ${c.surrogate.slope}).`);
+  }
+  oneOf('readout', c.readout, READOUTS);
+  oneOf('loss', c.loss, LOSSES);
+  if (c.loss === 'mse' && c.readout === 'membrane') {
+    throw new ConfigError('loss', 'MSE is defined on spike counts; use cross-entropy with the membrane readout.');
+  }
+  oneOf('rule', c.rule, SPIKING_RULES);
+  if (c.tiedDecay !== null) nonNegative('tiedDecay', c.tiedDecay);
+  const o = c.optimizer;
+  oneOf('optimizer.method', o.method, OPTIMIZERS);
+  nonNegative('optimizer.lr', o.lr);
+  finite('optimizer.lr', o.lr);
+  inRange('optimizer.momentum', o.momentum, 0, 1, true);
+  inRange('optimizer.beta1', o.beta1, 0, 1, true);
+  inRange('optimizer.beta2', o.beta2, 0, 1, true);
+  nonNegative('optimizer.weightDecay', o.weightDecay);
+  positiveInt('batchSize', c.batchSize);
+  if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) {
+    throw new ConfigError('seed', `must be an integer from 0 to 4294967295 (got ${c.seed}).`);
+  }
+}

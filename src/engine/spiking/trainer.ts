@@ -1,0 +1,333 @@
+import type { GpuDataset } from '../data/gpu-dataset';
+import type { BufferGroup } from '../device/buffer-registry';
+import { type Dispatch, encodeDispatches } from '../device/dispatch';
+import type { GpuContext } from '../device/gpu-context';
+import { ConfigError } from '../errors';
+import { angleDegrees, dotProducts } from '../kernels/dot-products';
+import { gatherBatch } from '../kernels/gather-batch';
+import { outputLoss } from '../kernels/output-loss';
+import { spikeEncode } from '../kernels/spike-encode';
+import { initialParameters } from '../layers/init';
+import { RateNetwork } from '../layers/network';
+import { layerSlot, metricsFloats, TEST_SLOT, TRAIN_SLOT } from '../metrics/layout';
+import { MetricsReader } from '../metrics/metrics-reader';
+import { parameterUpdates } from '../optimizers/parameter-updates';
+import { Rng, shuffledIndices } from '../rng';
+import { findRule } from '../rules/registry';
+import type { RuleSpec } from '../rules/rule';
+import { DEFAULT_CONFIG, type TrainConfig } from '../training/config';
+import { SURROGATE_RULES, type SpikingConfig, validateSpikingConfig } from './config';
+import { allocateSpikeBatch, largestSpikeArray, type SpikeBatch, spikingBackward, spikingForward } from './passes';
+
+export interface SpikingLayerMetrics {
+  layer: number;
+  /** Spikes per neuron per step over the latest recorded batch. */
+  firingRate: number;
+  /** angle(W, B^T) in degrees; null under backprop or where B has another shape (DFA). */
+  weightAngle: number | null;
+}
+
+export interface SpikingMetricsRecord {
+  step: number;
+  epoch: number;
+  trainLoss: number;
+  trainAcc: number;
+  testLoss: number | null;
+  testAcc: number | null;
+  layers: SpikingLayerMetrics[];
+  samplesPerSec: number;
+  elapsedSec: number;
+  diverged: boolean;
+}
+
+export interface SpikingTrainerOptions {
+  metricsEvery?: number;
+  stepsPerSubmit?: number;
+  maxInFlight?: number;
+  /** Rows per evaluation chunk (each holds T x rows x pixels floats of input). */
+  evalRows?: number;
+}
+
+type Listener = (m: SpikingMetricsRecord) => void;
+
+const DEFAULTS: Required<SpikingTrainerOptions> = { metricsEvery: 50, stepsPerSubmit: 2, maxInFlight: 2, evalRows: 500 };
+const DIVERGED_LOSS_FACTOR = 10;
+/** Streams of the input spikes' noise, so training and test draws never coincide. */
+const ENCODE_STREAM = { train: 40, test: 41 } as const;
+
+/** Firing-rate slots follow the rate network's metric slots. */
+function rateSlot(layers: number, l: number): number {
+  return metricsFloats(layers) + 3 * (l - 1);
+}
+
+/** The rate-engine settings the shared optimiser code reads. */
+function asTrainConfig(c: SpikingConfig, rule: RuleSpec): TrainConfig {
+  return { ...DEFAULT_CONFIG, rule: rule.id, optimizer: c.optimizer, tiedDecay: c.tiedDecay, batchSize: c.batchSize, seed: c.seed };
+}
+
+/**
+ * Trains a spiking network by surrogate-gradient BPTT over one of the rate
+ * engine's backward pathways. Like the rate trainer, every step is prebuilt as
+ * dispatches; metrics come back through staging buffers, never awaited in the loop.
+ */
+export class SpikingTrainer {
+  readonly rule: RuleSpec;
+  readonly stepsPerEpoch: number;
+  private listeners: Listener[] = [];
+  private stepCount = 0;
+  private epochCount = 0;
+  private pending: Promise<void>[] = [];
+  private inFlight: Promise<unknown>[] = [];
+  private startTime = performance.now();
+  private lastRecord = { time: 0, step: 0 };
+  private sinceSnapshot = 0;
+  private stopped = false;
+
+  private constructor(
+    private readonly ctx: GpuContext,
+    readonly config: SpikingConfig,
+    readonly data: GpuDataset,
+    readonly network: RateNetwork,
+    private readonly options: Required<SpikingTrainerOptions>,
+    private readonly metrics: GPUBuffer,
+    private readonly order: GPUBuffer,
+    private readonly reader: MetricsReader,
+    private readonly trainStep: Dispatch[],
+    private readonly probeStep: Dispatch[],
+    private readonly updateStep: Dispatch[],
+    private readonly evaluation: Dispatch[],
+    private readonly shuffle: Rng,
+    private readonly buffers: BufferGroup,
+  ) {
+    this.rule = findRule(SURROGATE_RULES[config.rule]);
+    this.stepsPerEpoch = Math.floor(data.train.count / config.batchSize);
+  }
+
+  static async create(ctx: GpuContext, data: GpuDataset, config: SpikingConfig, opts: SpikingTrainerOptions = {}): Promise<SpikingTrainer> {
+    validateSpikingConfig(config);
+    const { value, group } = await ctx.buffers.grouped(() => SpikingTrainer.build(ctx, data, config, opts));
+    return new SpikingTrainer(ctx, config, data, ...value, group);
+  }
+
+  private static async build(ctx: GpuContext, data: GpuDataset, config: SpikingConfig, opts: SpikingTrainerOptions) {
+    const options = { ...DEFAULTS, ...opts };
+    if (config.batchSize > data.train.count) {
+      throw new ConfigError('batchSize', `is ${config.batchSize} but the training set has only ${data.train.count} examples.`);
+    }
+    const rule = findRule(SURROGATE_RULES[config.rule]);
+    const sizes = [data.pixels, ...config.hidden, data.classes];
+    const evalRows = Math.min(options.evalRows, data.test.count);
+    ctx.buffers.checkFits(
+      `A spiking network of ${sizes.join('-')} over T = ${config.steps} steps with batch ${config.batchSize}`,
+      largestSpikeArray(sizes, config.steps, Math.max(config.batchSize, evalRows)),
+    );
+    const init = initialParameters(sizes, 'relu', 'auto', rule.feedback, config.seed);
+    const net = RateNetwork.create(ctx, init, 'relu', rule.feedback, false);
+    const train = allocateSpikeBatch(ctx, net, config, config.batchSize, 'snn.train', true);
+    const test = allocateSpikeBatch(ctx, net, config, evalRows, 'snn.eval', false);
+
+    const r = ctx.buffers;
+    const clock = r.storage('snn.clock', 4);
+    const L = net.layers.length;
+    const floats = rateSlot(L, L + 1);
+    const metrics = r.storage('snn.metrics', floats);
+    const order = r.storage('snn.train.order', data.train.count);
+    const testOrder = r.createWithData('snn.test.order', Uint32Array.from({ length: data.test.count }, (_, i) => i));
+    const reader = new MetricsReader(ctx, metrics, floats * 4);
+    const noiseSeed = new Rng(config.seed).fork(4).nextU32();
+    const stepsPerEpoch = Math.floor(data.train.count / config.batchSize);
+    const encoding = { steps: config.steps, encoder: config.encoder, gain: config.encoderGain, seed: noiseSeed, clock };
+
+    const trainStep = await ctx.checked(async () => [
+      await gatherBatch(ctx, {
+        images: data.train.images, labels: data.train.labels, index: order, clock, X: train.X, Y: train.labels,
+        rows: train.rows, pixels: data.pixels, useClock: true, stepsPerEpoch, label: 'snn.train.gather',
+      }),
+      await spikeEncode(ctx, { ...encoding, X: train.X, S: train.input, rows: train.rows, n: data.pixels, stream: ENCODE_STREAM.train, label: 'snn.train.encode' }),
+      ...(await spikingForward(ctx, net, train, config, 'snn.train')),
+      await outputLoss(ctx, {
+        logits: train.Z, labels: train.labels, grad: train.dZ, metrics, clock, rows: train.rows, classes: data.classes,
+        scale: 1 / train.rows, slot: TRAIN_SLOT, loss: config.loss, tick: true, label: 'snn.train.loss',
+      }),
+      ...(await spikingBackward(ctx, net, train, config, rule.feedback)),
+    ]);
+    const probeStep = await probes(ctx, net, train, metrics, rule);
+    const updates = await parameterUpdates(ctx, net, asTrainConfig(config, rule), rule, clock, noiseSeed);
+    const evaluation: Dispatch[] = [];
+    for (let offset = 0; offset < data.test.count; offset += test.rows) {
+      const rows = Math.min(test.rows, data.test.count - offset);
+      const chunk: SpikeBatch = { ...test, rows };
+      const label = `snn.eval@${offset}`;
+      evaluation.push(
+        await gatherBatch(ctx, { images: data.test.images, labels: data.test.labels, index: testOrder, clock, X: chunk.X, Y: chunk.labels, rows, pixels: data.pixels, useClock: false, offset, label: `${label}.gather` }),
+        await spikeEncode(ctx, { ...encoding, X: chunk.X, S: chunk.input, rows, n: data.pixels, stream: ENCODE_STREAM.test, label: `${label}.encode` }),
+        ...(await spikingForward(ctx, net, chunk, config, label)),
+        await outputLoss(ctx, { logits: chunk.Z, labels: chunk.labels, metrics, clock, rows, classes: data.classes, scale: 1, slot: TEST_SLOT, loss: config.loss, tick: false, label: `${label}.loss` }),
+      );
+    }
+    ctx.throwIfFailed();
+    return [
+      net, options, metrics, order, reader,
+      trainStep, probeStep, updates.map((u) => u.step.dispatch), evaluation, new Rng(config.seed).fork(3),
+    ] as const;
+  }
+
+  onMetrics(listener: Listener): () => void {
+    this.listeners.push(listener);
+    return () => (this.listeners = this.listeners.filter((l) => l !== listener));
+  }
+
+  get step(): number {
+    return this.stepCount;
+  }
+
+  get epoch(): number {
+    return this.epochCount;
+  }
+
+  async train(n: number): Promise<void> {
+    this.stopped = false;
+    let left = n;
+    while (left > 0 && !this.stopped) {
+      const inEpoch = this.stepCount % this.stepsPerEpoch;
+      if (inEpoch === 0) this.writeEpochOrder();
+      const toRecord = Math.max(1, this.options.metricsEvery - this.sinceSnapshot);
+      const chunk = Math.min(left, this.options.stepsPerSubmit, this.stepsPerEpoch - inEpoch, toRecord);
+      this.submitSteps(chunk);
+      left -= chunk;
+      if (this.stepCount % this.stepsPerEpoch === 0) {
+        this.epochCount++;
+        this.submitEvaluation();
+      }
+      await this.throttle();
+    }
+  }
+
+  async trainEpochs(epochs: number): Promise<void> {
+    await this.train(epochs * this.stepsPerEpoch - (this.stepCount % this.stepsPerEpoch));
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  evaluate(): void {
+    this.submitEvaluation();
+  }
+
+  async flush(): Promise<void> {
+    while (this.pending.length) await Promise.all(this.pending.splice(0));
+    this.ctx.throwIfFailed();
+  }
+
+  destroy(): void {
+    this.stopped = true;
+    this.buffers.destroy();
+  }
+
+  private writeEpochOrder(): void {
+    const perm = shuffledIndices(this.data.train.count, this.shuffle);
+    this.ctx.device.queue.writeBuffer(this.order, 0, perm as Uint32Array<ArrayBuffer>);
+  }
+
+  private submitSteps(count: number): void {
+    const encoder = this.ctx.device.createCommandEncoder({ label: 'snn train steps' });
+    const pass = encoder.beginComputePass();
+    let snapshot = false;
+    for (let i = 0; i < count; i++) {
+      this.stepCount++;
+      this.sinceSnapshot++;
+      const probe = this.sinceSnapshot >= this.options.metricsEvery || this.stepCount % this.stepsPerEpoch === 0;
+      encodeDispatches(pass, this.trainStep);
+      if (probe) encodeDispatches(pass, this.probeStep);
+      encodeDispatches(pass, this.updateStep);
+      if (probe && i === count - 1) snapshot = true;
+      else if (probe) this.sinceSnapshot = this.options.metricsEvery - 1;
+    }
+    pass.end();
+    const isEpochEnd = this.stepCount % this.stepsPerEpoch === 0;
+    const ticket = snapshot && !isEpochEnd ? this.reader.capture(encoder, 3) : null;
+    this.ctx.device.queue.submit([encoder.finish()]);
+    if (ticket) {
+      this.sinceSnapshot = 0;
+      this.queueRecord(this.reader.collect(ticket), this.stepCount, this.epochCount, false);
+    }
+  }
+
+  private submitEvaluation(): void {
+    const encoder = this.ctx.device.createCommandEncoder({ label: 'snn evaluation' });
+    encoder.clearBuffer(this.metrics, TEST_SLOT * 4, 12);
+    const pass = encoder.beginComputePass();
+    encodeDispatches(pass, this.evaluation);
+    pass.end();
+    const ticket = this.reader.capture(encoder, 3, true)!;
+    this.ctx.device.queue.submit([encoder.finish()]);
+    this.sinceSnapshot = 0;
+    this.queueRecord(this.reader.collect(ticket), this.stepCount, this.epochCount, true);
+  }
+
+  private queueRecord(values: Promise<Float32Array>, step: number, epoch: number, withTest: boolean): void {
+    const p = values.then((v) => {
+      const record = this.toRecord(v, step, epoch, withTest);
+      for (const l of this.listeners) l(record);
+    });
+    this.pending.push(p);
+    const forget = () => (this.pending = this.pending.filter((x) => x !== p));
+    p.then(forget, forget);
+  }
+
+  private toRecord(v: Float32Array, step: number, epoch: number, withTest: boolean): SpikingMetricsRecord {
+    const now = performance.now();
+    const dt = (now - (this.lastRecord.time || this.startTime)) / 1000;
+    const samples = (step - this.lastRecord.step) * this.config.batchSize;
+    this.lastRecord = { time: now, step };
+    const n = v[TRAIN_SLOT + 2];
+    const trainLoss = n > 0 ? v[TRAIN_SLOT] / n : Number.NaN;
+    const L = this.network.layers.length;
+    const layers = this.network.layers.map((layer): SpikingLayerMetrics => {
+      const w = layerSlot(layer.index, 'weight');
+      const hasAngle = this.rule.feedback !== 'transpose' && layer.feedbackCols === layer.nOut;
+      const cells = this.config.steps * this.config.batchSize * layer.nOut;
+      return {
+        layer: layer.index,
+        // Spikes are 0 or 1, so the squared norm of S counts them.
+        firingRate: v[rateSlot(L, layer.index) + 1] / cells,
+        weightAngle: this.rule.feedback === 'transpose' ? 0 : hasAngle ? angleDegrees(v[w], v[w + 1], v[w + 2]) : null,
+      };
+    });
+    const tn = v[TEST_SLOT + 2];
+    return {
+      step,
+      epoch,
+      trainLoss,
+      trainAcc: n > 0 ? v[TRAIN_SLOT + 1] / n : Number.NaN,
+      testLoss: withTest && tn > 0 ? v[TEST_SLOT] / tn : null,
+      testAcc: withTest && tn > 0 ? v[TEST_SLOT + 1] / tn : null,
+      layers,
+      samplesPerSec: dt > 0 ? samples / dt : 0,
+      elapsedSec: (now - this.startTime) / 1000,
+      diverged: n > 0 && !(trainLoss < DIVERGED_LOSS_FACTOR * Math.log(this.data.classes)),
+    };
+  }
+
+  private async throttle(): Promise<void> {
+    this.inFlight.push(this.ctx.device.queue.onSubmittedWorkDone());
+    while (this.inFlight.length > this.options.maxInFlight) await this.inFlight.shift();
+    this.ctx.throwIfFailed();
+  }
+}
+
+/** Metric-step dispatches: each layer's spike count and, where B mirrors W's shape, angle(W, B^T). */
+async function probes(ctx: GpuContext, net: RateNetwork, batch: SpikeBatch, metrics: GPUBuffer, rule: RuleSpec): Promise<Dispatch[]> {
+  const L = net.layers.length;
+  const out: Promise<Dispatch>[] = [];
+  for (const layer of net.layers) {
+    const l = layer.index;
+    const S = batch.S[l - 1];
+    out.push(dotProducts(ctx, { X: S, Y: S, out: metrics, rows: batch.steps * batch.rows, cols: layer.nOut, slot: rateSlot(L, l), label: `snn.probe.rate${l}` }));
+    if (rule.feedback !== 'transpose' && layer.B && layer.feedbackCols === layer.nOut) {
+      out.push(dotProducts(ctx, { X: layer.W, Y: layer.B, out: metrics, rows: layer.nOut, cols: layer.nIn, transposeY: true, slot: layerSlot(l, 'weight'), label: `snn.probe.weight${l}` }));
+    }
+  }
+  return Promise.all(out);
+}
