@@ -61,12 +61,12 @@ describe('plasticity train', () => {
   const FIELDS = ['device', 'elapsedSec', 'epoch', 'layers', 'samplesPerSec', 'step', 'testAcc', 'testLoss', 'trainAcc', 'trainLoss'];
   const LAYER_FIELDS = ['bpAngle', 'feedbackNorm', 'gradientAngle', 'layer', 'weightAngle', 'weightNorm'];
 
-  function jsonLines(stdout: string): Record<string, unknown>[] {
+  function jsonLines(stdout: string, layerFields = LAYER_FIELDS): Record<string, unknown>[] {
     const records = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const m of records) {
       expect(Object.keys(m).sort()).toEqual([...FIELDS].sort());
       expect(typeof m.device).toBe('string');
-      for (const l of m.layers as Record<string, unknown>[]) expect(Object.keys(l).sort()).toEqual(LAYER_FIELDS);
+      for (const l of m.layers as Record<string, unknown>[]) expect(Object.keys(l).sort()).toEqual(layerFields);
     }
     return records;
   }
@@ -134,6 +134,28 @@ describe('plasticity train', () => {
     expectUsageError(cli(['train', '--epoch', '1']), '--epoch', 'Did you mean --epochs?');
     expectUsageError(cli(['train', '--dataset', 'cifar']), '--dataset', 'mnist, fashion-mnist');
     expectUsageError(cli(['fly']), 'unknown command');
+  });
+
+  test('spiking: --neuron and surrogate-* rules train a LIF network, with firing rates in --json', () => {
+    const r = cli(['train', '--neuron', 'lif', '--rule', 'surrogate-fa', '--steps', '6', '--encoder', 'poisson', '--hidden', '24', '--epochs', '1', '--train-subset', '512', '--test-subset', '128', '--metrics-every', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const records = jsonLines(r.stdout, ['firingRate', 'layer', 'weightAngle']);
+    const last = records.at(-1)!;
+    expect(last).toMatchObject({ step: 4, epoch: 1 });
+    expect(last.testAcc).toEqual(expect.any(Number));
+    const layers = last.layers as Record<string, unknown>[];
+    expect(layers.map((l) => l.layer)).toEqual([1, 2]);
+    for (const l of layers) expect(l.firingRate).toEqual(expect.any(Number));
+    expect(r.stderr).toContain('firing rates');
+  });
+
+  test('spiking: bad neuron settings and mixed flags are refused, naming the flag', () => {
+    expectUsageError(cli(['train', '--neuron', 'lif', '--beta', '1.5']), '--beta', '[0, 1]');
+    expectUsageError(cli(['train', '--neuron', 'lif', '--threshold', '0']), '--threshold', 'positive');
+    expectUsageError(cli(['train', '--neuron', 'lif', '--steps', '0']), '--steps');
+    expectUsageError(cli(['train', '--rule', 'surrogate-bp', '--activation', 'tanh']), '--activation', 'rate networks');
+    expectUsageError(cli(['train', '--steps', '10']), '--steps', '--neuron lif');
+    expectUsageError(cli(['train', '--neuron', 'lif', '--rule', 'wm']), '--rule', 'surrogate-bp');
   });
 
   test('engine refusals are mapped back to flags', () => {

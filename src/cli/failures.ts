@@ -31,6 +31,22 @@ const FIELD_FLAGS: Record<string, string> = {
   batchSize: '--batch',
   seed: '--seed',
   metricsEvery: '--metrics-every',
+  inputScaling: '--input',
+  lrSchedule: '--lr-schedule',
+  steps: '--steps',
+  encoder: '--encoder',
+  encoderGain: '--encoder-gain',
+  readout: '--readout',
+  'neuron.model': '--neuron',
+  'neuron.beta': '--beta',
+  'neuron.threshold': '--threshold',
+  'neuron.reset': '--reset',
+  'neuron.refractory': '--refractory',
+  'neuron.alpha': '--synapse-decay',
+  'neuron.rho': '--adapt-decay',
+  'neuron.gamma': '--adapt-strength',
+  'surrogate.kind': '--surrogate',
+  'surrogate.slope': '--surrogate-slope',
 };
 
 /** "hidden[1]" -> "--hidden", "coefficients.amp" -> "--coef amp", unknown fields as they are. */

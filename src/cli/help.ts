@@ -3,6 +3,10 @@ import { ACTIVATIONS } from '../engine/kernels/activation';
 import { OPTIMIZERS } from '../engine/kernels/optimizer';
 import { LOSSES } from '../engine/kernels/output-loss';
 import { PRIMITIVES } from '../engine/rules/rule';
+import { ENCODERS } from '../engine/kernels/spike-encode';
+import { NEURON_MODELS, RESETS, SURROGATES } from '../engine/kernels/lif';
+import { READOUTS } from '../engine/kernels/spike-readout';
+import { DEFAULT_SPIKING_CONFIG, SPIKING_RULES } from '../engine/spiking/config';
 import { DEFAULT_CONFIG, INITS, INPUT_SCALINGS, LR_SCHEDULES } from '../engine/training/config';
 import { sci } from './format';
 import { DATASET_NAMES, RULE_IDS, TRAIN_DEFAULTS } from './train-options';
@@ -26,6 +30,7 @@ ${EXIT_CODES}
 
 export function trainHelp(): string {
   const d = DEFAULT_CONFIG;
+  const sd = DEFAULT_SPIKING_CONFIG;
   const o = d.optimizer;
   return `Usage: plasticity train [options]
 
@@ -46,6 +51,27 @@ Network and rule
   --input NAME              ${INPUT_SCALINGS.join(' | ')}: pixels standardised with the
                             training set's mean and std, or left in [0, 1] (default ${d.inputScaling})
   --seed N                  seeds init, shuffling and noise (default ${d.seed})
+
+Spiking networks (chosen by --neuron or a surrogate-* rule)
+  --rule ID                 ${SPIKING_RULES.join(' | ')}: surrogate-gradient
+                            BPTT, the error carried down by W^T, random B, direct B,
+                            sign(W)^T or Kolen-Pollack's B (default ${sd.rule})
+  --neuron NAME             ${NEURON_MODELS.join(' | ')} (default ${sd.neuron.model})
+  --steps T                 simulation steps per example (default ${sd.steps})
+  --encoder NAME            ${ENCODERS.join(' | ')} (default ${sd.encoder})
+  --encoder-gain X          spike-probability (or current) multiplier (default ${sd.encoderGain})
+  --beta X                  membrane decay per step, in [0, 1] (default ${sd.neuron.beta})
+  --threshold X             firing threshold, > 0 (default ${sd.neuron.threshold})
+  --reset NAME              ${RESETS.join(' | ')} (default ${sd.neuron.reset})
+  --refractory N            steps without input after a spike (default ${sd.neuron.refractory})
+  --synapse-decay X         synaptic-current decay, neuron synaptic (default ${sd.neuron.alpha})
+  --adapt-decay X           threshold-adaptation decay, neuron alif (default ${sd.neuron.rho})
+  --adapt-strength X        threshold increase per spike, neuron alif (default ${sd.neuron.gamma})
+  --surrogate NAME          ${SURROGATES.join(' | ')} (default ${sd.surrogate.kind})
+  --surrogate-slope X       the surrogate's sharpness (default ${sd.surrogate.slope})
+  --readout NAME            ${READOUTS.join(' | ')} (default ${sd.readout})
+  Spiking runs default to --optimizer ${sd.optimizer.method} --lr ${sci(sd.optimizer.lr)}, batch ${sd.batchSize},
+  and add each layer's firingRate to the --json records.
 
 Optimiser
   --epochs N                passes over the training set (default ${TRAIN_DEFAULTS.epochs})

@@ -3,6 +3,11 @@
 // lost and no control characters end up in files.
 import type { LoadProgress } from '../engine/data/loader';
 import type { MetricsRecord } from '../engine/training/trainer';
+
+/** What the bar shows: a rate network's record, or a spiking one's (with firing rates). */
+export type ProgressRecord = Pick<MetricsRecord, 'step' | 'epoch' | 'trainLoss' | 'trainAcc' | 'testAcc' | 'elapsedSec'> & {
+  layers: ReadonlyArray<{ weightAngle: number | null; firingRate?: number }>;
+};
 import { compact, deg, duration, fixed, pct } from './format';
 
 export interface ProgressPlan {
@@ -54,7 +59,7 @@ export class Progress {
     if (this.tty) this.draw(this.describe(0, 1, null));
   }
 
-  record(m: MetricsRecord): void {
+  record(m: ProgressRecord): void {
     if (m.testAcc !== null) this.lastTestAcc = m.testAcc;
     if (this.tty) this.draw(this.describe(m.step, m.epoch, m));
     else if (this.options.linePerRecord) this.stream.write(`${this.describe(m.step, m.epoch, m)}\n`);
@@ -72,7 +77,7 @@ export class Progress {
     this.current = '';
   }
 
-  private describe(step: number, recordEpoch: number, m: MetricsRecord | null): string {
+  private describe(step: number, recordEpoch: number, m: ProgressRecord | null): string {
     const plan = this.plan ?? { epochs: 1, stepsPerEpoch: 1, batchSize: 1 };
     const total = plan.epochs * plan.stepsPerEpoch;
     // A record's epoch counts finished epochs; the bar shows the one being trained.
@@ -86,6 +91,7 @@ export class Progress {
       m ? `acc ${pct(m.trainAcc)}` : '',
       `test ${pct(this.lastTestAcc)}`,
       m ? `top∠ ${deg(top?.weightAngle)}` : '',
+      m && top?.firingRate !== undefined ? `rates ${m.layers.map((l) => pct(l.firingRate)).join('/')}` : '',
       // The average since the start: a record's own rate is measured between readbacks, which arrive in bursts.
       m && m.elapsedSec > 0 ? `${compact((m.step * plan.batchSize) / m.elapsedSec)} samples/s` : '',
       m ? duration(m.elapsedSec) : '',

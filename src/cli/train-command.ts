@@ -9,7 +9,11 @@ import { deg, duration, fixed, pct, sci } from './format';
 import { trainHelp } from './help';
 import { createNodeContext, loadFromDisk } from './node-host';
 import { Progress } from './progress';
-import { TRAIN_FLAGS, trainOptions } from './train-options';
+import { TRAIN_FLAGS, type TrainOptions, trainOptions } from './train-options';
+import type { GpuDataset } from '../engine/data/gpu-dataset';
+import type { GpuContext } from '../engine/device/gpu-context';
+import type { SpikingConfig } from '../engine/spiking/config';
+import { type SpikingMetricsRecord, SpikingTrainer } from '../engine/spiking/trainer';
 
 /** The documented shape of a `--json` line (and nothing more). */
 export function jsonRecord(m: MetricsRecord, device: string) {
@@ -50,6 +54,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   const data = await loadFromDisk({ ...opts, onProgress: (p) => progress.loading(opts.dataset, p) });
   progress.clear();
   const ctx = await createNodeContext();
+  if (opts.spiking) return runSpiking(ctx, uploadDataset(ctx, data), opts, opts.spiking, progress);
   const trainer = await Trainer.create(ctx, uploadDataset(ctx, data), opts.config, {
     metricsEvery: opts.metricsEvery,
     bpAngles: opts.bpAngles,
@@ -113,6 +118,76 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     `train loss ${fixed(last?.trainLoss)}, top-layer angle(W, B^T) ${deg(top?.weightAngle)}, ` +
     `${trainer.epoch} epoch(s) in ${duration(last?.elapsedSec ?? 0)}\n`;
   // stdout belongs to the JSON records under --json.
+  (opts.json ? process.stderr : process.stdout).write(summary);
+  return interrupted ? EXIT.interrupted : EXIT.ok;
+}
+
+/** The documented shape of a spiking run's `--json` line. */
+export function spikingJsonRecord(m: SpikingMetricsRecord, device: string) {
+  return {
+    epoch: m.epoch,
+    step: m.step,
+    trainLoss: m.trainLoss,
+    trainAcc: m.trainAcc,
+    testAcc: m.testAcc,
+    testLoss: m.testLoss,
+    layers: m.layers.map((l) => ({ layer: l.layer, firingRate: l.firingRate, weightAngle: l.weightAngle })),
+    samplesPerSec: m.samplesPerSec,
+    elapsedSec: m.elapsedSec,
+    device,
+  };
+}
+
+async function runSpiking(ctx: GpuContext, data: GpuDataset, opts: TrainOptions, c: SpikingConfig, progress: Progress): Promise<number> {
+  const trainer = await SpikingTrainer.create(ctx, data, c, { metricsEvery: opts.metricsEvery });
+  const sizes = [data.pixels, ...c.hidden, data.classes].join('-');
+  progress.info(
+    `plasticity: ${c.rule} ${sizes} ${c.neuron.model} (beta ${c.neuron.beta}, threshold ${c.neuron.threshold}, ${c.neuron.reset} reset), ` +
+      `T = ${c.steps}, ${c.encoder} input, ${c.readout} readout, ${c.loss} on ${DATASETS[opts.dataset].title}: ` +
+      `${data.train.count} train / ${data.test.count} test, ${opts.epochs} epoch(s) x ${trainer.stepsPerEpoch} steps, ` +
+      `${c.optimizer.method} lr ${sci(c.optimizer.lr)}, batch ${c.batchSize}, seed ${c.seed}; device: ${ctx.adapterName}`,
+  );
+  let last: SpikingMetricsRecord | null = null;
+  let lastTest: SpikingMetricsRecord | null = null;
+  let diverged: SpikingMetricsRecord | null = null;
+  trainer.onMetrics((m) => {
+    if (diverged) return;
+    if (opts.json) process.stdout.write(`${JSON.stringify(spikingJsonRecord(m, ctx.adapterName))}\n`);
+    progress.record(m);
+    last = m;
+    if (m.testAcc !== null) lastTest = m;
+    if (m.diverged) {
+      diverged = m;
+      trainer.stop();
+    }
+  });
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(EXIT.interrupted);
+    interrupted = true;
+    trainer.stop();
+  };
+  process.on('SIGINT', onSigint);
+  progress.start({ epochs: opts.epochs, stepsPerEpoch: trainer.stepsPerEpoch, batchSize: c.batchSize });
+  try {
+    await trainer.trainEpochs(opts.epochs);
+    if (interrupted && !diverged) trainer.evaluate();
+    await trainer.flush();
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress.end();
+  }
+  const d = diverged as SpikingMetricsRecord | null;
+  if (d) {
+    process.stderr.write(`plasticity: training diverged at step ${d.step}: the training loss became ${d.trainLoss}. Try a lower learning rate, e.g. --lr ${sci(c.optimizer.lr / 10)}.\n`);
+    return EXIT.diverged;
+  }
+  const l = last as SpikingMetricsRecord | null;
+  const t = lastTest as SpikingMetricsRecord | null;
+  const rates = l ? l.layers.map((x) => pct(x.firingRate)).join(' / ') : '–';
+  const summary =
+    `${interrupted ? 'interrupted' : 'done'}: test accuracy ${pct(t?.testAcc)} (loss ${fixed(t?.testLoss)}), ` +
+    `train loss ${fixed(l?.trainLoss)}, firing rates ${rates}, ${trainer.epoch} epoch(s) in ${duration(l?.elapsedSec ?? 0)}\n`;
   (opts.json ? process.stderr : process.stdout).write(summary);
   return interrupted ? EXIT.interrupted : EXIT.ok;
 }

@@ -11,6 +11,7 @@ import type { Coefficients } from '../engine/rules/rule';
 import { DEFAULT_CONFIG, INITS, INPUT_SCALINGS, LR_SCHEDULES, type OptimizerConfig, resolveConfig, type TrainConfig } from '../engine/training/config';
 import {
   choiceFlag,
+  UsageError,
   type FlagKinds,
   numberFlag,
   numberMapFlag,
@@ -19,6 +20,8 @@ import {
   stringFlag,
 } from './args';
 import { defaultDataDir } from './package-root';
+import { SPIKING_FLAGS, spikingConfig, wantsSpiking } from './spiking-options';
+import type { SpikingConfig } from '../engine/spiking/config';
 
 export const TRAIN_FLAGS: FlagKinds = {
   dataset: 'value',
@@ -49,6 +52,7 @@ export const TRAIN_FLAGS: FlagKinds = {
   'data-dir': 'value',
   json: 'switch',
   help: 'switch',
+  ...SPIKING_FLAGS,
 };
 
 export const DATASET_NAMES = Object.keys(DATASETS) as DatasetName[];
@@ -66,9 +70,15 @@ export interface TrainOptions {
   bpAngles: boolean;
   dataDir: string;
   json: boolean;
+  /** Set for a spiking run (--neuron or a surrogate-* rule); `config` then holds the rate defaults, unused. */
+  spiking: SpikingConfig | null;
 }
 
 export function trainOptions(args: ParsedArgs): TrainOptions {
+  if (wantsSpiking(args)) return { ...runOptions(args), config: resolveConfig({}), spiking: spikingConfig(args) };
+  for (const flag of Object.keys(SPIKING_FLAGS)) {
+    if (args.values.has(flag)) throw new UsageError(`--${flag}`, `applies to spiking networks; add --neuron lif (or pick a surrogate-* rule).`);
+  }
   const optimizer: Partial<OptimizerConfig> = {};
   const method = choiceFlag(args, 'optimizer', OPTIMIZERS);
   if (method !== undefined) optimizer.method = method;
@@ -100,7 +110,20 @@ export function trainOptions(args: ParsedArgs): TrainOptions {
   // Coefficient names and values are checked by the engine (ConfigError -> "--coef NAME").
   set('coefficients', numberMapFlag(args, 'coef') as Coefficients | undefined);
 
-  const run = {
+  const run = runOptions(args);
+  // Last, so that a malformed flag is reported before a combination the engine refuses.
+  // The full optimiser object: resolveConfig's parameter type does not accept a partial one.
+  // A cosine schedule spans the run's own epochs.
+  return {
+    ...run,
+    spiking: null,
+    config: resolveConfig({ ...partial, scheduleEpochs: run.epochs, optimizer: { ...DEFAULT_CONFIG.optimizer, ...optimizer } }),
+  };
+}
+
+/** How to run, whatever the network. */
+function runOptions(args: ParsedArgs) {
+  return {
     dataset: choiceFlag(args, 'dataset', DATASET_NAMES) ?? TRAIN_DEFAULTS.dataset,
     epochs: numberFlag(args, 'epochs', { integer: true, min: 1 }) ?? TRAIN_DEFAULTS.epochs,
     trainSubset: numberFlag(args, 'train-subset', { integer: true, min: 1 }),
@@ -110,8 +133,4 @@ export function trainOptions(args: ParsedArgs): TrainOptions {
     dataDir: stringFlag(args, 'data-dir') ?? defaultDataDir(),
     json: args.switches.has('json'),
   };
-  // Last, so that a malformed flag is reported before a combination the engine refuses.
-  // The full optimiser object: resolveConfig's parameter type does not accept a partial one.
-  // A cosine schedule spans the run's own epochs.
-  return { ...run, config: resolveConfig({ ...partial, scheduleEpochs: run.epochs, optimizer: { ...DEFAULT_CONFIG.optimizer, ...optimizer } }) };
 }

@@ -1,0 +1,86 @@
+// `plasticity train` for spiking networks: chosen by --neuron or a surrogate-*
+// rule. Flags -> a validated SpikingConfig; rate-only flags are refused.
+import { ENCODERS } from '../engine/kernels/spike-encode';
+import { NEURON_MODELS, type NeuronParams, RESETS, SURROGATES } from '../engine/kernels/lif';
+import { LOSSES } from '../engine/kernels/output-loss';
+import { OPTIMIZERS } from '../engine/kernels/optimizer';
+import { READOUTS } from '../engine/kernels/spike-readout';
+import { SPIKING_RULES, type SpikingConfig, type SpikingConfigInput, resolveSpikingConfig } from '../engine/spiking/config';
+import type { OptimizerConfig } from '../engine/training/config';
+import { choiceFlag, type FlagKinds, numberFlag, type ParsedArgs, sizeListFlag, UsageError } from './args';
+
+export const SPIKING_FLAGS: FlagKinds = {
+  neuron: 'value',
+  steps: 'value',
+  encoder: 'value',
+  'encoder-gain': 'value',
+  beta: 'value',
+  threshold: 'value',
+  reset: 'value',
+  refractory: 'value',
+  'synapse-decay': 'value',
+  'adapt-decay': 'value',
+  'adapt-strength': 'value',
+  surrogate: 'value',
+  'surrogate-slope': 'value',
+  readout: 'value',
+};
+
+/** Flags that only mean something for rate networks. */
+const RATE_ONLY = ['activation', 'init', 'input', 'lr-schedule', 'coef', 'feedback-lr', 'feedback-input', 'feedback-noise-std', 'update-noise', 'bp-angles'];
+
+/** A spiking run is asked for by a neuron flag or a surrogate-gradient rule. */
+export function wantsSpiking(args: ParsedArgs): boolean {
+  const rule = args.values.get('rule');
+  return args.values.has('neuron') || (rule !== undefined && (SPIKING_RULES as string[]).includes(rule));
+}
+
+export function spikingConfig(args: ParsedArgs): SpikingConfig {
+  for (const flag of RATE_ONLY) {
+    if (args.values.has(flag) || args.switches.has(flag)) {
+      throw new UsageError(`--${flag}`, `applies to rate networks, not spiking ones (--neuron or a surrogate-* rule); remove it.`);
+    }
+  }
+  const rule = choiceFlag(args, 'rule', SPIKING_RULES, " Spiking networks train with surrogate-bp, surrogate-fa, surrogate-dfa, surrogate-ss or surrogate-kp.");
+  const neuron: Partial<NeuronParams> = {};
+  const setN = <K extends keyof NeuronParams>(key: K, v: NeuronParams[K] | undefined) => {
+    if (v !== undefined) neuron[key] = v;
+  };
+  setN('model', choiceFlag(args, 'neuron', NEURON_MODELS));
+  setN('beta', numberFlag(args, 'beta', { min: 0 }));
+  setN('threshold', numberFlag(args, 'threshold'));
+  setN('reset', choiceFlag(args, 'reset', RESETS));
+  setN('refractory', numberFlag(args, 'refractory', { integer: true, min: 0 }));
+  setN('alpha', numberFlag(args, 'synapse-decay', { min: 0 }));
+  setN('rho', numberFlag(args, 'adapt-decay', { min: 0 }));
+  setN('gamma', numberFlag(args, 'adapt-strength', { min: 0 }));
+
+  const optimizer: Partial<OptimizerConfig> = {};
+  const method = choiceFlag(args, 'optimizer', OPTIMIZERS);
+  if (method !== undefined) optimizer.method = method;
+  const lr = numberFlag(args, 'lr', { min: 0 });
+  if (lr !== undefined) optimizer.lr = lr;
+  const momentum = numberFlag(args, 'momentum', { min: 0 });
+  if (momentum !== undefined) optimizer.momentum = momentum;
+  const weightDecay = numberFlag(args, 'weight-decay', { min: 0 });
+  if (weightDecay !== undefined) optimizer.weightDecay = weightDecay;
+
+  const partial: SpikingConfigInput = { neuron, optimizer };
+  const set = <K extends keyof SpikingConfigInput>(key: K, v: SpikingConfigInput[K] | undefined) => {
+    if (v !== undefined) partial[key] = v;
+  };
+  set('rule', rule);
+  set('hidden', sizeListFlag(args, 'hidden'));
+  set('steps', numberFlag(args, 'steps', { integer: true, min: 1 }));
+  set('encoder', choiceFlag(args, 'encoder', ENCODERS));
+  set('encoderGain', numberFlag(args, 'encoder-gain', { min: 0 }));
+  set('readout', choiceFlag(args, 'readout', READOUTS));
+  set('loss', choiceFlag(args, 'loss', LOSSES));
+  set('seed', numberFlag(args, 'seed', { integer: true, min: 0 }));
+  set('batchSize', numberFlag(args, 'batch', { integer: true, min: 1 }));
+  set('tiedDecay', numberFlag(args, 'tied-decay', { min: 0 }));
+  const kind = choiceFlag(args, 'surrogate', SURROGATES);
+  const slope = numberFlag(args, 'surrogate-slope');
+  if (kind !== undefined || slope !== undefined) partial.surrogate = { ...(kind ? { kind } : {}), ...(slope !== undefined ? { slope } : {}) };
+  return resolveSpikingConfig(partial);
+}
