@@ -14,6 +14,8 @@ import lifBackward from '../../shaders/lif_backward.wgsl?raw';
 import spikeReadout from '../../shaders/spike_readout.wgsl?raw';
 import spikeReadoutGrad from '../../shaders/spike_readout_grad.wgsl?raw';
 import spikeEncode from '../../shaders/spike_encode.wgsl?raw';
+import spikeCompact from '../../shaders/spike_compact.wgsl?raw';
+import spikePropagate from '../../shaders/spike_propagate.wgsl?raw';
 
 export const SHADERS = {
   matmul: activations + matmul,
@@ -29,4 +31,6 @@ export const SHADERS = {
   spikeReadout,
   spikeReadoutGrad,
   spikeEncode: random + spikeEncode,
+  spikeCompact,
+  spikePropagate,
 } as const;
