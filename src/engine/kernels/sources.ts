@@ -14,6 +14,10 @@ import lifBackward from '../../shaders/lif_backward.wgsl?raw';
 import spikeReadout from '../../shaders/spike_readout.wgsl?raw';
 import spikeReadoutGrad from '../../shaders/spike_readout_grad.wgsl?raw';
 import spikeEncode from '../../shaders/spike_encode.wgsl?raw';
+import tsslForward from '../../shaders/tssl_forward.wgsl?raw';
+import tsslBackward from '../../shaders/tssl_backward.wgsl?raw';
+import tsslLoss from '../../shaders/tssl_loss.wgsl?raw';
+import tsslPsp from '../../shaders/tssl_psp.wgsl?raw';
 import spikeCompact from '../../shaders/spike_compact.wgsl?raw';
 import spikePropagate from '../../shaders/spike_propagate.wgsl?raw';
 
@@ -31,6 +35,10 @@ export const SHADERS = {
   spikeReadout,
   spikeReadoutGrad,
   spikeEncode: random + spikeEncode,
+  tsslForward,
+  tsslBackward,
+  tsslLoss,
+  tsslPsp,
   spikeCompact,
   spikePropagate,
 } as const;
