@@ -1,13 +1,15 @@
 // Spiking networks end to end on real data: every surrogate-gradient rule
-// learns, runs are reproducible, and bad neuron settings are refused.
+// learns, runs are reproducible, bad neuron settings are refused, recordings
+// show what the GPU computed, and broken networks raise warnings.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type GpuDataset, uploadDataset } from '../../src/engine/data/gpu-dataset';
 import { loadDataset } from '../../src/engine/data/loader';
 import { nodeFileSource } from '../../src/engine/data/node-source';
 import { ConfigError } from '../../src/engine/errors';
 import { SPIKING_RULES, type SpikingConfigInput, resolveSpikingConfig } from '../../src/engine/spiking/config';
+import type { RecordOptions, SpikingRecording } from '../../src/engine/spiking/recording';
 import { type SpikingMetricsRecord, SpikingTrainer } from '../../src/engine/spiking/trainer';
-import { destroyContext, getContext } from '../gpu-harness';
+import { destroyContext, getContext, readF32 } from '../gpu-harness';
 
 let data: GpuDataset;
 
@@ -39,6 +41,8 @@ describe('every surrogate-gradient rule lowers the loss on an MNIST subset', () 
       const evaluated = records.filter((r) => r.testAcc !== null);
       // Two passes over 2048 examples: well above chance (0.1).
       expect(evaluated.at(-1)!.testAcc!).toBeGreaterThan(0.4);
+      // Healthy all along: no layer silent, saturated or exploding.
+      for (const r of records) expect(r.warnings).toEqual([]);
       for (const layer of records.at(-1)!.layers) {
         expect(layer.firingRate).toBeGreaterThan(0);
         expect(layer.firingRate).toBeLessThan(1);
@@ -92,4 +96,168 @@ describe('bad spiking settings are refused with a message', () => {
       expect(() => resolveSpikingConfig(config)).toThrow(message);
     });
   }
+});
+
+describe('recording for display', () => {
+  /** A trainer that records; its recordings, and the test-side readbacks of its training batch. */
+  async function recordingTrainer(config: SpikingConfigInput, record: RecordOptions) {
+    const ctx = await getContext();
+    const trainer = await SpikingTrainer.create(ctx, data, resolveSpikingConfig({ hidden: [37], steps: 33, batchSize: 19, seed: 5, ...config }), { metricsEvery: 20, evalRows: 250, record });
+    const recordings: SpikingRecording[] = [];
+    trainer.onRecording((r) => recordings.push(r));
+    return { ctx, trainer, recordings };
+  }
+
+  /** Checks a recording against the batch's S and U read back directly: what a display should show. */
+  async function expectMatchesBatch(trainer: SpikingTrainer, rec: SpikingRecording, record: RecordOptions): Promise<void> {
+    const ctx = await getContext();
+    const { rows, steps } = trainer.batch;
+    expect(rec.steps).toBe(steps);
+    expect(rec.samples).toEqual(record.samples);
+    expect(rec.layers.map((l) => [l.layer, l.neurons])).toEqual(trainer.network.sizes.map((n, l) => [l, n]));
+    for (const l of rec.layers) {
+      const n = l.neurons;
+      const S = await readF32(ctx, l.layer === 0 ? trainer.batch.input : trainer.batch.S[l.layer - 1], steps * rows * n);
+      const U = l.layer === 0 ? null : await readF32(ctx, trainer.batch.U[l.layer - 1], steps * rows * n);
+      expect(l.traced).toEqual(l.layer === 0 ? [] : record.neurons.filter((i) => i < n));
+      expect(l.raster.length).toBe(record.samples.length * n * steps);
+      expect(l.membrane.length).toBe(record.samples.length * l.traced.length * steps);
+      record.samples.forEach((row, k) => {
+        const raster: number[] = [];
+        const want: number[] = [];
+        for (let i = 0; i < n; i++) {
+          for (let t = 0; t < steps; t++) {
+            raster.push(l.raster[(k * n + i) * steps + t]);
+            want.push(S[(t * rows + row) * n + i]);
+          }
+        }
+        expect(raster).toEqual(want);
+        l.traced.forEach((i, c) => {
+          const trace = Array.from(l.membrane.subarray((k * l.traced.length + c) * steps, (k * l.traced.length + c + 1) * steps));
+          expect(trace).toEqual(Array.from({ length: steps }, (_, t) => U![(t * rows + row) * n + i]));
+        });
+      });
+    }
+  }
+
+  test('one recorded step arrives with the right shape and equals a direct readback of S and U', async () => {
+    const record: RecordOptions = { samples: [3, 0, 18], neurons: [0, 36, 40, 7], every: 1, slots: 2 };
+    const { trainer, recordings } = await recordingTrainer({}, record);
+    await trainer.train(1);
+    await trainer.flush();
+    expect(recordings.map((r) => r.step)).toEqual([1]);
+    // Poisson input and a firing hidden layer: the comparison is not of empty rasters.
+    const spikes = (l: number) => recordings[0].layers[l].raster.reduce((a, s) => a + s, 0);
+    expect(spikes(0)).toBeGreaterThan(0);
+    expect(spikes(1)).toBeGreaterThan(0);
+    await expectMatchesBatch(trainer, recordings[0], record);
+    trainer.destroy();
+  });
+
+  test('every N steps, into a ring of slots, in order; the last one matches the batch', async () => {
+    const record: RecordOptions = { samples: [7], neurons: [1], every: 3, slots: 2 };
+    const { trainer, recordings } = await recordingTrainer({ hidden: [20, 12], steps: 5 }, record);
+    await trainer.train(9);
+    await trainer.flush();
+    const steps = recordings.map((r) => r.step);
+    // A capture is dropped only when the host reads slower than the ring fills.
+    expect(steps.every((s, i) => s % 3 === 0 && (i === 0 || s > steps[i - 1]))).toBe(true);
+    expect(steps.at(-1)).toBe(9);
+    await expectMatchesBatch(trainer, recordings.at(-1)!, record);
+    trainer.destroy();
+  });
+
+  test('recording does not change training', async () => {
+    const strip = (rs: SpikingMetricsRecord[]) => rs.map(({ samplesPerSec, elapsedSec, ...rest }) => rest);
+    const plain = strip(await run({ seed: 3 }, 20, 10));
+    const ctx = await getContext();
+    const trainer = await SpikingTrainer.create(ctx, data, resolveSpikingConfig({ hidden: [48], steps: 8, batchSize: 32, seed: 3 }), {
+      metricsEvery: 10, evalRows: 250, record: { samples: [0, 31], neurons: [5], every: 2, slots: 3 },
+    });
+    const records: SpikingMetricsRecord[] = [];
+    let recorded = 0;
+    trainer.onMetrics((m) => records.push(m));
+    trainer.onRecording(() => recorded++);
+    await trainer.train(20);
+    await trainer.flush();
+    trainer.destroy();
+    expect(strip(records)).toEqual(plain);
+    expect(recorded).toBeGreaterThan(0);
+  });
+
+  test('bad recording options are refused with a message', async () => {
+    const ctx = await getContext();
+    const config = resolveSpikingConfig({ hidden: [8], steps: 2, batchSize: 16 });
+    const bad: [Partial<RecordOptions>, RegExp][] = [
+      [{ samples: [16] }, /record\.samples: must list batch rows, whole numbers from 0 to 15/],
+      [{ samples: [] }, /record\.samples: must name at least one/],
+      [{ neurons: [-1] }, /record\.neurons/],
+      [{ every: 0 }, /record\.every: must be a whole number of at least 1/],
+      [{ slots: 1.5 }, /record\.slots/],
+    ];
+    for (const [over, message] of bad) {
+      const record = { samples: [0], neurons: [0], every: 1, slots: 1, ...over };
+      await expect(SpikingTrainer.create(ctx, data, config, { record })).rejects.toThrow(message);
+    }
+  });
+});
+
+describe('warnings computed on the GPU', () => {
+  const kinds = (r: SpikingMetricsRecord) => r.warnings.map((w) => `${w.layer}:${w.kind}`);
+
+  test('a normal run has none', async () => {
+    const records = await run({ seed: 2 }, 40, 10);
+    expect(records.length).toBeGreaterThan(0);
+    for (const r of records) expect(r.warnings).toEqual([]);
+    for (const l of records.at(-1)!.layers) {
+      expect(l.maxAbsMembrane).toBeGreaterThan(0);
+      expect(l.nonFinite).toBe(0);
+    }
+  });
+
+  test('a threshold of 1e6 silences every layer', async () => {
+    const records = await run({ seed: 2, neuron: { threshold: 1e6 } }, 20, 10);
+    for (const r of records) expect(kinds(r)).toEqual(['1:silent', '2:silent']);
+    expect(records[0].warnings[0].message).toMatch(/layer 1 is silent \(0% of neurons x steps spike\): lower the threshold, raise the encoder gain/);
+  });
+
+  /** A trainer whose weights are rewritten before training: a deliberately broken network. */
+  async function brokenRun(config: SpikingConfigInput, rewrite: (W: Float32Array, l: number) => void): Promise<SpikingMetricsRecord[]> {
+    const ctx = await getContext();
+    const trainer = await SpikingTrainer.create(ctx, data, resolveSpikingConfig({ hidden: [48], steps: 8, batchSize: 32, seed: 2, ...config }), { metricsEvery: 10, evalRows: 250 });
+    for (const layer of trainer.network.layers) {
+      const W = Float32Array.from(await readF32(ctx, layer.W, layer.nOut * layer.nIn));
+      rewrite(W, layer.index);
+      ctx.device.queue.writeBuffer(layer.W, 0, W);
+    }
+    const records: SpikingMetricsRecord[] = [];
+    trainer.onMetrics((m) => records.push(m));
+    await trainer.train(20);
+    await trainer.flush();
+    trainer.destroy();
+    return records;
+  }
+
+  test('a tiny threshold with excitatory weights saturates every layer', async () => {
+    // A tiny threshold alone fires only the neurons whose drive is positive
+    // (about half); all-positive weights make every drive positive.
+    const records = await brokenRun({ neuron: { threshold: 1e-6 }, encoder: 'current', optimizer: { lr: 0 } }, (W) => W.forEach((w, i) => (W[i] = Math.abs(w))));
+    for (const r of records) {
+      expect(kinds(r)).toContain('1:saturated');
+      expect(kinds(r)).toContain('2:saturated');
+      // Membranes far beyond a threshold of 1e-6 are exploding too.
+      expect(kinds(r)).toContain('1:exploding');
+    }
+  });
+
+  test('NaN weights give a NaN warning', async () => {
+    const records = await brokenRun({}, (W, l) => l === 2 && W.fill(Number.NaN, 0, 5));
+    for (const r of records) {
+      // The NaN spreads to layer 1 through its gradient; silence from NaN membranes is not reported.
+      expect(kinds(r)).toContain('2:nan');
+      expect(r.warnings.every((w) => w.kind === 'nan')).toBe(true);
+      expect(r.layers[1].nonFinite).toBeGreaterThan(0);
+    }
+    expect(records[0].warnings.at(-1)!.message).toMatch(/layer 2 has \d+ NaN or infinite membrane values: training has diverged/);
+  });
 });

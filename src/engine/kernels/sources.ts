@@ -20,6 +20,8 @@ import tsslLoss from '../../shaders/tssl_loss.wgsl?raw';
 import tsslPsp from '../../shaders/tssl_psp.wgsl?raw';
 import spikeCompact from '../../shaders/spike_compact.wgsl?raw';
 import spikePropagate from '../../shaders/spike_propagate.wgsl?raw';
+import spikeRecord from '../../shaders/spike_record.wgsl?raw';
+import layerHealth from '../../shaders/layer_health.wgsl?raw';
 
 export const SHADERS = {
   matmul: activations + matmul,
@@ -41,4 +43,6 @@ export const SHADERS = {
   tsslPsp,
   spikeCompact,
   spikePropagate,
+  spikeRecord,
+  layerHealth,
 } as const;

@@ -5,24 +5,31 @@ import type { GpuContext } from '../device/gpu-context';
 import { ConfigError } from '../errors';
 import { angleDegrees, dotProducts } from '../kernels/dot-products';
 import { gatherBatch } from '../kernels/gather-batch';
+import { layerHealth } from '../kernels/layer-health';
 import { outputLoss } from '../kernels/output-loss';
 import { spikeEncode } from '../kernels/spike-encode';
 import { initialParameters } from '../layers/init';
 import { RateNetwork } from '../layers/network';
 import { layerSlot, metricsFloats, TEST_SLOT, TRAIN_SLOT } from '../metrics/layout';
+import { type LayerWarning, layerWarnings } from '../metrics/layer-warnings';
 import { MetricsReader } from '../metrics/metrics-reader';
 import { parameterUpdates } from '../optimizers/parameter-updates';
 import { Rng, shuffledIndices } from '../rng';
 import { findRule } from '../rules/registry';
 import type { RuleSpec } from '../rules/rule';
 import { DEFAULT_CONFIG, type TrainConfig } from '../training/config';
-import { SURROGATE_RULES, type SpikingConfig, validateSpikingConfig } from './config';
+import { layerNeuron, SURROGATE_RULES, type SpikingConfig, validateSpikingConfig } from './config';
 import { allocateSpikeBatch, largestSpikeArray, type SpikeBatch, spikingBackward, spikingForward } from './passes';
+import { Recorder, type RecordingCapture, type RecordOptions, type SpikingRecording, validateRecordOptions } from './recording';
 
 export interface SpikingLayerMetrics {
   layer: number;
-  /** Spikes per neuron per step over the latest recorded batch. */
+  /** Spikes per neuron per step over the latest probed batch. */
   firingRate: number;
+  /** Largest finite |U| over that batch. */
+  maxAbsMembrane: number;
+  /** NaN or infinite membrane values in that batch. */
+  nonFinite: number;
   /** angle(W, B^T) in degrees; null under backprop or where B has another shape (DFA). */
   weightAngle: number | null;
 }
@@ -35,6 +42,8 @@ export interface SpikingMetricsRecord {
   testLoss: number | null;
   testAcc: number | null;
   layers: SpikingLayerMetrics[];
+  /** Silent, saturated, exploding or NaN layers, from the same batch as the rates. */
+  warnings: LayerWarning[];
   samplesPerSec: number;
   elapsedSec: number;
   diverged: boolean;
@@ -46,17 +55,21 @@ export interface SpikingTrainerOptions {
   maxInFlight?: number;
   /** Rows per evaluation chunk (each holds T x rows x pixels floats of input). */
   evalRows?: number;
+  /** Rasters and membrane traces for display, delivered to `onRecording`; off when absent. */
+  record?: RecordOptions;
 }
 
 type Listener = (m: SpikingMetricsRecord) => void;
+type RecordingListener = (r: SpikingRecording) => void;
+type Options = Required<Omit<SpikingTrainerOptions, 'record'>> & Pick<SpikingTrainerOptions, 'record'>;
 
-const DEFAULTS: Required<SpikingTrainerOptions> = { metricsEvery: 50, stepsPerSubmit: 2, maxInFlight: 2, evalRows: 500 };
+const DEFAULTS: Options = { metricsEvery: 50, stepsPerSubmit: 2, maxInFlight: 2, evalRows: 500 };
 const DIVERGED_LOSS_FACTOR = 10;
 /** Streams of the input spikes' noise, so training and test draws never coincide. */
 const ENCODE_STREAM = { train: 40, test: 41 } as const;
 
-/** Firing-rate slots follow the rate network's metric slots. */
-function rateSlot(layers: number, l: number): number {
+/** Health slots (spike sum, max |U|, non-finite count) follow the rate network's metric slots. */
+function healthSlot(layers: number, l: number): number {
   return metricsFloats(layers) + 3 * (l - 1);
 }
 
@@ -74,6 +87,9 @@ export class SpikingTrainer {
   readonly rule: RuleSpec;
   readonly stepsPerEpoch: number;
   private listeners: Listener[] = [];
+  private recordingListeners: RecordingListener[] = [];
+  /** Whether a probe has run, so the health slots hold a batch's values. */
+  private probed = false;
   private stepCount = 0;
   private epochCount = 0;
   private pending: Promise<void>[] = [];
@@ -88,7 +104,7 @@ export class SpikingTrainer {
     readonly config: SpikingConfig,
     readonly data: GpuDataset,
     readonly network: RateNetwork,
-    private readonly options: Required<SpikingTrainerOptions>,
+    private readonly options: Options,
     private readonly metrics: GPUBuffer,
     private readonly order: GPUBuffer,
     private readonly reader: MetricsReader,
@@ -97,6 +113,9 @@ export class SpikingTrainer {
     private readonly updateStep: Dispatch[],
     private readonly evaluation: Dispatch[],
     private readonly shuffle: Rng,
+    /** The training batch's buffers (spikes, membranes...), for tests and debugging. */
+    readonly batch: SpikeBatch,
+    private readonly recorder: Recorder | null,
     private readonly buffers: BufferGroup,
   ) {
     this.rule = findRule(SURROGATE_RULES[config.rule]);
@@ -114,6 +133,7 @@ export class SpikingTrainer {
     if (config.batchSize > data.train.count) {
       throw new ConfigError('batchSize', `is ${config.batchSize} but the training set has only ${data.train.count} examples.`);
     }
+    if (options.record) validateRecordOptions(options.record, config.batchSize);
     const rule = findRule(SURROGATE_RULES[config.rule]);
     const sizes = [data.pixels, ...config.hidden, data.classes];
     const evalRows = Math.min(options.evalRows, data.test.count);
@@ -129,7 +149,7 @@ export class SpikingTrainer {
     const r = ctx.buffers;
     const clock = r.storage('snn.clock', 4);
     const L = net.layers.length;
-    const floats = rateSlot(L, L + 1);
+    const floats = healthSlot(L, L + 1);
     const metrics = r.storage('snn.metrics', floats);
     const order = r.storage('snn.train.order', data.train.count);
     const testOrder = r.createWithData('snn.test.order', Uint32Array.from({ length: data.test.count }, (_, i) => i));
@@ -165,16 +185,27 @@ export class SpikingTrainer {
         await outputLoss(ctx, { logits: chunk.Z, labels: chunk.labels, metrics, clock, rows, classes: data.classes, scale: 1, slot: TEST_SLOT, loss: config.loss, tick: false, label: `${label}.loss` }),
       );
     }
+    const recorder = options.record ? await ctx.checked(() => Recorder.create(ctx, net, train, clock, options.record!)) : null;
     ctx.throwIfFailed();
     return [
       net, options, metrics, order, reader,
-      trainStep, probeStep, updates.map((u) => u.step.dispatch), evaluation, new Rng(config.seed).fork(3),
+      trainStep, probeStep, updates.map((u) => u.step.dispatch), evaluation, new Rng(config.seed).fork(3), train, recorder,
     ] as const;
   }
 
   onMetrics(listener: Listener): () => void {
     this.listeners.push(listener);
     return () => (this.listeners = this.listeners.filter((l) => l !== listener));
+  }
+
+  /**
+   * Recordings (with the `record` option), delivered asynchronously: each
+   * arrives some submits after its step, and some are dropped when the host
+   * reads slower than the ring fills.
+   */
+  onRecording(listener: RecordingListener): () => void {
+    this.recordingListeners.push(listener);
+    return () => (this.recordingListeners = this.recordingListeners.filter((l) => l !== listener));
   }
 
   get step(): number {
@@ -216,6 +247,13 @@ export class SpikingTrainer {
   }
 
   async flush(): Promise<void> {
+    if (this.recorder?.pending) {
+      // Slots still waiting for a staging buffer: read them now.
+      const encoder = this.ctx.device.createCommandEncoder({ label: 'snn recording' });
+      const capture = this.recorder.capture(encoder, true);
+      this.ctx.device.queue.submit([encoder.finish()]);
+      if (capture) this.queueRecording(capture);
+    }
     while (this.pending.length) await Promise.all(this.pending.splice(0));
     this.ctx.throwIfFailed();
   }
@@ -239,7 +277,14 @@ export class SpikingTrainer {
       this.sinceSnapshot++;
       const probe = this.sinceSnapshot >= this.options.metricsEvery || this.stepCount % this.stepsPerEpoch === 0;
       encodeDispatches(pass, this.trainStep);
-      if (probe) encodeDispatches(pass, this.probeStep);
+      if (this.recorder?.due(this.stepCount)) {
+        encodeDispatches(pass, this.recorder.dispatches);
+        this.recorder.recorded(this.stepCount);
+      }
+      if (probe) {
+        encodeDispatches(pass, this.probeStep);
+        this.probed = true;
+      }
       encodeDispatches(pass, this.updateStep);
       if (probe && i === count - 1) snapshot = true;
       else if (probe) this.sinceSnapshot = this.options.metricsEvery - 1;
@@ -247,11 +292,13 @@ export class SpikingTrainer {
     pass.end();
     const isEpochEnd = this.stepCount % this.stepsPerEpoch === 0;
     const ticket = snapshot && !isEpochEnd ? this.reader.capture(encoder, 3) : null;
+    const recording = this.recorder?.capture(encoder) ?? null;
     this.ctx.device.queue.submit([encoder.finish()]);
     if (ticket) {
       this.sinceSnapshot = 0;
       this.queueRecord(this.reader.collect(ticket), this.stepCount, this.epochCount, false);
     }
+    if (recording) this.queueRecording(recording);
   }
 
   private submitEvaluation(): void {
@@ -267,16 +314,31 @@ export class SpikingTrainer {
   }
 
   private queueRecord(values: Promise<Float32Array>, step: number, epoch: number, withTest: boolean): void {
-    const p = values.then((v) => {
-      const record = this.toRecord(v, step, epoch, withTest);
-      for (const l of this.listeners) l(record);
-    });
+    const probed = this.probed;
+    this.track(
+      values.then((v) => {
+        const record = this.toRecord(v, step, epoch, withTest, probed);
+        for (const l of this.listeners) l(record);
+      }),
+    );
+  }
+
+  private queueRecording(capture: RecordingCapture): void {
+    this.track(
+      this.recorder!.collect(capture).then((recordings) => {
+        for (const r of recordings) for (const l of this.recordingListeners) l(r);
+      }),
+    );
+  }
+
+  /** Keeps a readback's promise until it settles, so `flush` can wait for it. */
+  private track(p: Promise<void>): void {
     this.pending.push(p);
     const forget = () => (this.pending = this.pending.filter((x) => x !== p));
     p.then(forget, forget);
   }
 
-  private toRecord(v: Float32Array, step: number, epoch: number, withTest: boolean): SpikingMetricsRecord {
+  private toRecord(v: Float32Array, step: number, epoch: number, withTest: boolean, probed: boolean): SpikingMetricsRecord {
     const now = performance.now();
     const dt = (now - (this.lastRecord.time || this.startTime)) / 1000;
     const samples = (step - this.lastRecord.step) * this.config.batchSize;
@@ -288,13 +350,24 @@ export class SpikingTrainer {
       const w = layerSlot(layer.index, 'weight');
       const hasAngle = this.rule.feedback !== 'transpose' && layer.feedbackCols === layer.nOut;
       const cells = this.config.steps * this.config.batchSize * layer.nOut;
+      const h = healthSlot(L, layer.index);
       return {
         layer: layer.index,
-        // Spikes are 0 or 1, so the squared norm of S counts them.
-        firingRate: v[rateSlot(L, layer.index) + 1] / cells,
+        firingRate: v[h] / cells,
+        maxAbsMembrane: v[h + 1],
+        nonFinite: v[h + 2],
         weightAngle: this.rule.feedback === 'transpose' ? 0 : hasAngle ? angleDegrees(v[w], v[w + 1], v[w + 2]) : null,
       };
     });
+    // Before the first probe the health slots are zeros, not a silent network.
+    const warnings = probed
+      ? layerWarnings(
+          layers.map((l) => l.firingRate),
+          layers.map((l) => l.maxAbsMembrane),
+          layers.map((l) => l.nonFinite),
+          layers.map((l) => layerNeuron(this.config, l.layer).threshold),
+        )
+      : [];
     const tn = v[TEST_SLOT + 2];
     return {
       step,
@@ -304,6 +377,7 @@ export class SpikingTrainer {
       testLoss: withTest && tn > 0 ? v[TEST_SLOT] / tn : null,
       testAcc: withTest && tn > 0 ? v[TEST_SLOT + 1] / tn : null,
       layers,
+      warnings,
       samplesPerSec: dt > 0 ? samples / dt : 0,
       elapsedSec: (now - this.startTime) / 1000,
       diverged: n > 0 && !(trainLoss < DIVERGED_LOSS_FACTOR * Math.log(this.data.classes)),
@@ -317,14 +391,15 @@ export class SpikingTrainer {
   }
 }
 
-/** Metric-step dispatches: each layer's spike count and, where B mirrors W's shape, angle(W, B^T). */
+/** Metric-step dispatches: each layer's health (spike count, max |U|, NaNs) and, where B mirrors W's shape, angle(W, B^T). */
 async function probes(ctx: GpuContext, net: RateNetwork, batch: SpikeBatch, metrics: GPUBuffer, rule: RuleSpec): Promise<Dispatch[]> {
   const L = net.layers.length;
   const out: Promise<Dispatch>[] = [];
   for (const layer of net.layers) {
     const l = layer.index;
-    const S = batch.S[l - 1];
-    out.push(dotProducts(ctx, { X: S, Y: S, out: metrics, rows: batch.steps * batch.rows, cols: layer.nOut, slot: rateSlot(L, l), label: `snn.probe.rate${l}` }));
+    out.push(
+      layerHealth(ctx, { S: batch.S[l - 1], U: batch.U[l - 1], out: metrics, rows: batch.steps * batch.rows, cols: layer.nOut, slot: healthSlot(L, l), label: `snn.probe.health${l}` }),
+    );
     if (rule.feedback !== 'transpose' && layer.B && layer.feedbackCols === layer.nOut) {
       out.push(dotProducts(ctx, { X: layer.W, Y: layer.B, out: metrics, rows: layer.nOut, cols: layer.nIn, transposeY: true, slot: layerSlot(l, 'weight'), label: `snn.probe.weight${l}` }));
     }
