@@ -31,6 +31,7 @@ export default defineConfig({
       input: {
         plasticity: 'src/cli/main.ts',
         'bench-rules': 'bench/rules.ts',
+        'bench-snn': 'bench/snn.ts',
       },
       external: ['webgpu', /^node:/, ...builtinModules],
       output: {
