@@ -27,6 +27,12 @@ export const SNN_PRESETS: readonly SnnPreset[] = [
     config: { ...ACCURACY_NET, rule: 'surrogate-fa' },
     source: 'As surrogate-bp; the error reaches the hidden layer through a fixed random B.',
   },
+  {
+    key: 'tssl-bp',
+    rule: 'tssl-bp',
+    config: { hidden: [400, 400], steps: 5, batchSize: 100, seed: 1, rule: 'tssl-bp', optimizer: { method: 'adam', lr: 5e-4 } },
+    source: "The official Fashion-MNIST MLP config (Networks/*.yaml): 784-400-400-10, T = 5, tau_m 5, tau_s 3, threshold 1, Adam lr 5e-4, batch 100. The official AdamW's decay, gradient-norm clip 1 and weight clip ±4 are not applied.",
+  },
 ];
 
 export const SNN_PRESET_KEYS = SNN_PRESETS.map((p) => p.key);

@@ -47,6 +47,8 @@ const FIELD_FLAGS: Record<string, string> = {
   'neuron.gamma': '--adapt-strength',
   'surrogate.kind': '--surrogate',
   'surrogate.slope': '--surrogate-slope',
+  'tssl.tauM': '--tau-m',
+  'tssl.tauS': '--tau-s',
 };
 
 /** "hidden[1]" -> "--hidden", "coefficients.amp" -> "--coef amp", unknown fields as they are. */

@@ -53,9 +53,11 @@ Network and rule
   --seed N                  seeds init, shuffling and noise (default ${d.seed})
 
 Spiking networks (chosen by --neuron or a surrogate-* rule)
-  --rule ID                 ${SPIKING_RULES.join(' | ')}: surrogate-gradient
-                            BPTT, the error carried down by W^T, random B, direct B,
-                            sign(W)^T or Kolen-Pollack's B (default ${sd.rule})
+  --rule ID                 ${SPIKING_RULES.join(' | ')}:
+                            surrogate-gradient BPTT with the error carried down by W^T,
+                            random B, direct B, sign(W)^T or Kolen-Pollack's B; or
+                            TSSL-BP (PSP neurons, errors at spike times; try --steps 5)
+                            (default ${sd.rule})
   --neuron NAME             ${NEURON_MODELS.join(' | ')} (default ${sd.neuron.model})
   --steps T                 simulation steps per example (default ${sd.steps})
   --encoder NAME            ${ENCODERS.join(' | ')} (default ${sd.encoder})
@@ -70,6 +72,8 @@ Spiking networks (chosen by --neuron or a surrogate-* rule)
   --surrogate NAME          ${SURROGATES.join(' | ')} (default ${sd.surrogate.kind})
   --surrogate-slope X       the surrogate's sharpness (default ${sd.surrogate.slope})
   --readout NAME            ${READOUTS.join(' | ')} (default ${sd.readout})
+  --tau-m X, --tau-s X      TSSL-BP's membrane and PSP time constants in steps
+                            (default ${sd.tssl.tauM}, ${sd.tssl.tauS})
   Spiking runs default to --optimizer ${sd.optimizer.method} --lr ${sci(sd.optimizer.lr)}, batch ${sd.batchSize},
   and add each layer's firingRate to the --json records.
 

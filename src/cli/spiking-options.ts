@@ -24,6 +24,8 @@ export const SPIKING_FLAGS: FlagKinds = {
   surrogate: 'value',
   'surrogate-slope': 'value',
   readout: 'value',
+  'tau-m': 'value',
+  'tau-s': 'value',
 };
 
 /** Flags that only mean something for rate networks. */
@@ -41,7 +43,7 @@ export function spikingConfig(args: ParsedArgs): SpikingConfig {
       throw new UsageError(`--${flag}`, `applies to rate networks, not spiking ones (--neuron or a surrogate-* rule); remove it.`);
     }
   }
-  const rule = choiceFlag(args, 'rule', SPIKING_RULES, " Spiking networks train with surrogate-bp, surrogate-fa, surrogate-dfa, surrogate-ss or surrogate-kp.");
+  const rule = choiceFlag(args, 'rule', SPIKING_RULES, ` Spiking networks train with ${SPIKING_RULES.join(', ')}.`);
   const neuron: Partial<NeuronParams> = {};
   const setN = <K extends keyof NeuronParams>(key: K, v: NeuronParams[K] | undefined) => {
     if (v !== undefined) neuron[key] = v;
@@ -79,6 +81,9 @@ export function spikingConfig(args: ParsedArgs): SpikingConfig {
   set('seed', numberFlag(args, 'seed', { integer: true, min: 0 }));
   set('batchSize', numberFlag(args, 'batch', { integer: true, min: 1 }));
   set('tiedDecay', numberFlag(args, 'tied-decay', { min: 0 }));
+  const tauM = numberFlag(args, 'tau-m', { min: 1 });
+  const tauS = numberFlag(args, 'tau-s', { min: 1 });
+  if (tauM !== undefined || tauS !== undefined) partial.tssl = { ...(tauM !== undefined ? { tauM } : {}), ...(tauS !== undefined ? { tauS } : {}) };
   const kind = choiceFlag(args, 'surrogate', SURROGATES);
   const slope = numberFlag(args, 'surrogate-slope');
   if (kind !== undefined || slope !== undefined) partial.surrogate = { ...(kind ? { kind } : {}), ...(slope !== undefined ? { slope } : {}) };

@@ -18,8 +18,17 @@ export const SURROGATE_RULES = {
   'surrogate-ss': 'ss',
   'surrogate-kp': 'kp',
 } as const;
-export type SpikingRule = keyof typeof SURROGATE_RULES;
-export const SPIKING_RULES = Object.keys(SURROGATE_RULES) as SpikingRule[];
+export type SurrogateRule = keyof typeof SURROGATE_RULES;
+
+/** Rules with their own neuron model and backward: TSSL-BP (Zhang & Li 2020) carries errors through W at spike times. */
+export const OWN_RULES = { 'tssl-bp': 'bp' } as const;
+export type SpikingRule = SurrogateRule | keyof typeof OWN_RULES;
+export const SPIKING_RULES = [...Object.keys(SURROGATE_RULES), ...Object.keys(OWN_RULES)] as SpikingRule[];
+
+/** The rate rule whose backward weights (W^T, B, sign(W)^T...) a spiking rule uses. */
+export function feedbackRuleOf(rule: SpikingRule): string {
+  return rule in SURROGATE_RULES ? SURROGATE_RULES[rule as SurrogateRule] : OWN_RULES[rule as keyof typeof OWN_RULES];
+}
 
 /** Everything that defines a run of a spiking network; the seed fixes init, shuffling and input spikes. */
 export interface SpikingConfig {
@@ -37,6 +46,8 @@ export interface SpikingConfig {
   readout: Readout;
   loss: Loss;
   rule: SpikingRule;
+  /** TSSL-BP's membrane and PSP time constants, in steps (its neuron: u decays by 1 - 1/tauM, resets to 0). */
+  tssl: { tauM: number; tauS: number };
   optimizer: OptimizerConfig;
   /** Kolen-Pollack's decoupled decay of W and B; null means the rule's default. */
   tiedDecay: number | null;
@@ -69,6 +80,8 @@ export const DEFAULT_SPIKING_CONFIG: SpikingConfig = {
   readout: 'membrane',
   loss: 'cross-entropy',
   rule: 'surrogate-bp',
+  // The official TSSL-BP configs' tau_m 5, tau_s 3.
+  tssl: { tauM: 5, tauS: 3 },
   // Momentum SGD, as in the rate engine. snnTorch's tutorials use Adam (5e-4),
   // which suits BP, but under FA it drove the hidden layer to 55% firing and
   // chance accuracy in 128 steps (784-48-10, T = 8), where SGD reached 55%.
@@ -78,8 +91,9 @@ export const DEFAULT_SPIKING_CONFIG: SpikingConfig = {
   seed: 1,
 };
 
-export type SpikingConfigInput = Partial<Omit<SpikingConfig, 'optimizer' | 'neuron' | 'surrogate'>> & {
+export type SpikingConfigInput = Partial<Omit<SpikingConfig, 'optimizer' | 'neuron' | 'surrogate' | 'tssl'>> & {
   optimizer?: Partial<OptimizerConfig>;
+  tssl?: Partial<SpikingConfig['tssl']>;
   neuron?: Partial<NeuronParams>;
   surrogate?: Partial<SpikingConfig['surrogate']>;
 };
@@ -91,6 +105,7 @@ export function resolveSpikingConfig(partial: SpikingConfigInput): SpikingConfig
     neuron: { ...DEFAULT_NEURON, ...(partial.neuron ?? {}) },
     layerNeurons: (partial.layerNeurons ?? []).map((n) => ({ ...n })),
     surrogate: { ...DEFAULT_SPIKING_CONFIG.surrogate, ...(partial.surrogate ?? {}) },
+    tssl: { ...DEFAULT_SPIKING_CONFIG.tssl, ...(partial.tssl ?? {}) },
     optimizer: { ...DEFAULT_SPIKING_CONFIG.optimizer, ...(partial.optimizer ?? {}) },
   };
   validateSpikingConfig(c);
@@ -142,6 +157,9 @@ export function validateSpikingConfig(c: SpikingConfig): void {
     throw new ConfigError('loss', 'MSE is defined on spike counts; use cross-entropy with the membrane readout.');
   }
   oneOf('rule', c.rule, SPIKING_RULES);
+  for (const k of ['tauM', 'tauS'] as const) {
+    if (!(c.tssl[k] >= 1) || !Number.isFinite(c.tssl[k])) throw new ConfigError(`tssl.${k}`, `must be a number of steps of at least 1 (got ${c.tssl[k]}).`);
+  }
   if (c.tiedDecay !== null) nonNegative('tiedDecay', c.tiedDecay);
   const o = c.optimizer;
   oneOf('optimizer.method', o.method, OPTIMIZERS);

@@ -6,8 +6,6 @@ import { ConfigError } from '../errors';
 import { angleDegrees, dotProducts } from '../kernels/dot-products';
 import { gatherBatch } from '../kernels/gather-batch';
 import { layerHealth } from '../kernels/layer-health';
-import { outputLoss } from '../kernels/output-loss';
-import { spikeEncode } from '../kernels/spike-encode';
 import { initialParameters } from '../layers/init';
 import { RateNetwork } from '../layers/network';
 import { layerSlot, metricsFloats, TEST_SLOT, TRAIN_SLOT } from '../metrics/layout';
@@ -18,8 +16,9 @@ import { Rng, shuffledIndices } from '../rng';
 import { findRule } from '../rules/registry';
 import type { RuleSpec } from '../rules/rule';
 import { DEFAULT_CONFIG, type TrainConfig } from '../training/config';
-import { layerNeuron, SURROGATE_RULES, type SpikingConfig, validateSpikingConfig } from './config';
-import { allocateSpikeBatch, largestSpikeArray, type SpikeBatch, spikingBackward, spikingForward } from './passes';
+import { feedbackRuleOf, layerNeuron, type SpikingConfig, validateSpikingConfig } from './config';
+import { allocateRuleBatch, stepPasses } from './step-program';
+import { largestSpikeArray, type SpikeBatch } from './passes';
 import { Recorder, type RecordingCapture, type RecordOptions, type SpikingRecording, validateRecordOptions } from './recording';
 
 export interface SpikingLayerMetrics {
@@ -65,8 +64,6 @@ type Options = Required<Omit<SpikingTrainerOptions, 'record'>> & Pick<SpikingTra
 
 const DEFAULTS: Options = { metricsEvery: 50, stepsPerSubmit: 2, maxInFlight: 2, evalRows: 500 };
 const DIVERGED_LOSS_FACTOR = 10;
-/** Streams of the input spikes' noise, so training and test draws never coincide. */
-const ENCODE_STREAM = { train: 40, test: 41 } as const;
 
 /** Health slots (spike sum, max |U|, non-finite count) follow the rate network's metric slots. */
 function healthSlot(layers: number, l: number): number {
@@ -118,7 +115,7 @@ export class SpikingTrainer {
     private readonly recorder: Recorder | null,
     private readonly buffers: BufferGroup,
   ) {
-    this.rule = findRule(SURROGATE_RULES[config.rule]);
+    this.rule = findRule(feedbackRuleOf(config.rule));
     this.stepsPerEpoch = Math.floor(data.train.count / config.batchSize);
   }
 
@@ -134,7 +131,7 @@ export class SpikingTrainer {
       throw new ConfigError('batchSize', `is ${config.batchSize} but the training set has only ${data.train.count} examples.`);
     }
     if (options.record) validateRecordOptions(options.record, config.batchSize);
-    const rule = findRule(SURROGATE_RULES[config.rule]);
+    const rule = findRule(feedbackRuleOf(config.rule));
     const sizes = [data.pixels, ...config.hidden, data.classes];
     const evalRows = Math.min(options.evalRows, data.test.count);
     ctx.buffers.checkFits(
@@ -143,8 +140,8 @@ export class SpikingTrainer {
     );
     const init = initialParameters(sizes, 'relu', 'auto', rule.feedback, config.seed);
     const net = RateNetwork.create(ctx, init, 'relu', rule.feedback, false);
-    const train = allocateSpikeBatch(ctx, net, config, config.batchSize, 'snn.train', true);
-    const test = allocateSpikeBatch(ctx, net, config, evalRows, 'snn.eval', false);
+    const train = allocateRuleBatch(ctx, net, config, config.batchSize, 'snn.train', true);
+    const test = allocateRuleBatch(ctx, net, config, evalRows, 'snn.eval', false);
 
     const r = ctx.buffers;
     const clock = r.storage('snn.clock', 4);
@@ -156,20 +153,14 @@ export class SpikingTrainer {
     const reader = new MetricsReader(ctx, metrics, floats * 4);
     const noiseSeed = new Rng(config.seed).fork(4).nextU32();
     const stepsPerEpoch = Math.floor(data.train.count / config.batchSize);
-    const encoding = { steps: config.steps, encoder: config.encoder, gain: config.encoderGain, seed: noiseSeed, clock };
+    const step = { net, config, feedback: rule.feedback, metrics, clock, noiseSeed, classes: data.classes, pixels: data.pixels };
 
     const trainStep = await ctx.checked(async () => [
       await gatherBatch(ctx, {
         images: data.train.images, labels: data.train.labels, index: order, clock, X: train.X, Y: train.labels,
         rows: train.rows, pixels: data.pixels, useClock: true, stepsPerEpoch, label: 'snn.train.gather',
       }),
-      await spikeEncode(ctx, { ...encoding, X: train.X, S: train.input, rows: train.rows, n: data.pixels, stream: ENCODE_STREAM.train, label: 'snn.train.encode' }),
-      ...(await spikingForward(ctx, net, train, config, 'snn.train')),
-      await outputLoss(ctx, {
-        logits: train.Z, labels: train.labels, grad: train.dZ, metrics, clock, rows: train.rows, classes: data.classes,
-        scale: 1 / train.rows, slot: TRAIN_SLOT, loss: config.loss, tick: true, label: 'snn.train.loss',
-      }),
-      ...(await spikingBackward(ctx, net, train, config, rule.feedback)),
+      ...(await stepPasses(ctx, step, train, true, TRAIN_SLOT, 'snn.train')),
     ]);
     const probeStep = await probes(ctx, net, train, metrics, rule);
     const updates = await parameterUpdates(ctx, net, asTrainConfig(config, rule), rule, clock, noiseSeed);
@@ -180,9 +171,7 @@ export class SpikingTrainer {
       const label = `snn.eval@${offset}`;
       evaluation.push(
         await gatherBatch(ctx, { images: data.test.images, labels: data.test.labels, index: testOrder, clock, X: chunk.X, Y: chunk.labels, rows, pixels: data.pixels, useClock: false, offset, label: `${label}.gather` }),
-        await spikeEncode(ctx, { ...encoding, X: chunk.X, S: chunk.input, rows, n: data.pixels, stream: ENCODE_STREAM.test, label: `${label}.encode` }),
-        ...(await spikingForward(ctx, net, chunk, config, label)),
-        await outputLoss(ctx, { logits: chunk.Z, labels: chunk.labels, metrics, clock, rows, classes: data.classes, scale: 1, slot: TEST_SLOT, loss: config.loss, tick: false, label: `${label}.loss` }),
+        ...(await stepPasses(ctx, step, chunk, false, TEST_SLOT, label)),
       );
     }
     const recorder = options.record ? await ctx.checked(() => Recorder.create(ctx, net, train, clock, options.record!)) : null;
