@@ -8,6 +8,7 @@ import { nodeFileSource } from '../../src/engine/data/node-source';
 import { ConfigError } from '../../src/engine/errors';
 import { SPIKING_RULES, type SpikingConfigInput, resolveSpikingConfig } from '../../src/engine/spiking/config';
 import type { RecordOptions, SpikingRecording } from '../../src/engine/spiking/recording';
+import { prefersEventDriven } from '../../src/engine/kernels/spike-propagation';
 import { type SpikingMetricsRecord, SpikingTrainer } from '../../src/engine/spiking/trainer';
 import { destroyContext, getContext, readF32 } from '../gpu-harness';
 
@@ -63,6 +64,53 @@ describe('every surrogate-gradient rule lowers the loss on an MNIST subset', () 
       const records = await run({ seed: 4, ...v }, 64, 16);
       expect(records.at(-1)!.trainLoss).toBeLessThan(records[0].trainLoss);
     }
+  });
+});
+
+describe('event-driven propagation', () => {
+  async function train(propagation: 'auto' | 'dense' | 'event', hidden: number[]) {
+    const ctx = await getContext();
+    const trainer = await SpikingTrainer.create(ctx, data, resolveSpikingConfig({ hidden, steps: 8, batchSize: 32, seed: 6 }), { metricsEvery: 32, evalRows: 250, propagation });
+    const records: SpikingMetricsRecord[] = [];
+    trainer.onMetrics((m) => records.push(m));
+    const first = trainer.propagation.slice();
+    await trainer.train(2 * trainer.stepsPerEpoch);
+    await trainer.flush();
+    const last = trainer.propagation.slice();
+    trainer.destroy();
+    return { records, first, last, buffersAfter: ctx.buffers.stats.count };
+  }
+
+  test('trains close to the dense path', async () => {
+    const dense = await train('dense', [48]);
+    const event = await train('event', [48]);
+    expect(dense.first).toEqual(['dense', 'dense']);
+    expect(event.first).toEqual(['event', 'event']);
+    expect(event.records.length).toBe(dense.records.length);
+    // Sums in another order can flip a spike that sits on the threshold, and a
+    // spiking network amplifies flips over training: close at first, alike after.
+    const [e0, d0] = [event.records[0], dense.records[0]];
+    expect(Math.abs(e0.trainLoss - d0.trainLoss)).toBeLessThan(0.02 * d0.trainLoss);
+    const [e, d] = [event.records.at(-1)!, dense.records.at(-1)!];
+    expect(Math.abs(e.trainLoss - d.trainLoss)).toBeLessThan(0.25 * d.trainLoss);
+    expect(Math.abs(e.testAcc! - d.testAcc!)).toBeLessThan(0.1);
+    expect(e.testAcc!).toBeGreaterThan(0.4);
+  });
+
+  test("'auto' picks each layer's path from its input's density, deterministically", async () => {
+    // 784 -> 200: Poisson MNIST input (13% of pixels a step) is well under the crossover (~47%): events.
+    // 200 -> 10: the crossover is ~18%, and the hidden layer fires around 15-25%: whichever it measures.
+    const a = await train('auto', [200]);
+    expect(a.first[0]).toBe('event');
+    expect(a.first[1]).toBe('dense');
+    const rate = a.records.filter((r) => r.testAcc !== null)[0].layers[0].firingRate;
+    expect(a.last[1]).toBe(prefersEventDriven(rate, 200, 10) ? 'event' : 'dense');
+    const b = await train('auto', [200]);
+    // Dispatches built for a later switch of paths are freed with the trainer too (shared placeholders stay).
+    expect(b.buffersAfter).toBe(a.buffersAfter);
+    const strip = (rs: SpikingMetricsRecord[]) => rs.map(({ samplesPerSec, elapsedSec, ...rest }) => rest);
+    expect(strip(b.records)).toEqual(strip(a.records));
+    expect(b.last).toEqual(a.last);
   });
 });
 

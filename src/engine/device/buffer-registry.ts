@@ -36,19 +36,21 @@ export class BufferRegistry {
   }
 
   /** Runs `build`, collecting every buffer it creates into a group that can be freed at once. */
-  async grouped<T>(build: () => Promise<T>): Promise<{ value: T; group: BufferGroup }> {
+  async grouped<T>(build: () => Promise<T>, into?: BufferGroup): Promise<{ value: T; group: BufferGroup }> {
     if (this.group) throw new Error('buffer groups do not nest: create one trainer at a time');
-    const group = new BufferGroup(this);
+    // `into` adds to an existing group (a trainer building more dispatches later).
+    const group = into ?? new BufferGroup(this);
     this.group = group;
     try {
       return { value: await build(), group };
     } catch (e) {
-      group.destroy();
+      if (!into) group.destroy();
       throw e;
     } finally {
       this.group = null;
     }
   }
+
 
   /** A buffer shared by everything on the device (placeholders): never part of a group. */
   createShared(label: string, size: number, usage: GPUBufferUsageFlags): GPUBuffer {

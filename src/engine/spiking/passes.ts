@@ -7,6 +7,7 @@ import type { GpuContext } from '../device/gpu-context';
 import { columnSum } from '../kernels/column-sum';
 import { lifBackward, lifForward } from '../kernels/lif';
 import { matmul } from '../kernels/matmul';
+import { spikeCompact, spikePropagate } from '../kernels/spike-propagation';
 import { readoutGradWrt, spikeReadout, spikeReadoutGrad } from '../kernels/spike-readout';
 import { transposeCombine } from '../kernels/transpose-combine';
 import type { DenseLayer, RateNetwork } from '../layers/network';
@@ -30,6 +31,8 @@ export interface SpikeBatch {
   /** Per layer, training only: dL/dS (dL/dU for a membrane readout) and dL/dI. */
   G: GPUBuffer[];
   dI: GPUBuffer[];
+  /** Per layer, the event lists of its input (spike_compact): active columns and counts per row. */
+  events: Array<{ active: GPUBuffer; count: GPUBuffer }>;
   /** Class scores, their error, and the membrane readout's peak step. */
   Z: GPUBuffer;
   dZ: GPUBuffer;
@@ -59,6 +62,10 @@ export function allocateSpikeBatch(
     A: net.layers.map((l) => (layerNeuron(config, l.index).model === 'alif' ? per(l, 'A') : null)),
     G: training ? net.layers.map((l) => per(l, 'G')) : [],
     dI: training ? net.layers.map((l) => per(l, 'dI')) : [],
+    events: net.layers.map((l) => ({
+      active: r.storage(`${label}.events${l.index}`, T * rows * l.nIn),
+      count: r.storage(`${label}.eventCount${l.index}`, T * rows),
+    })),
     Z: r.storage(`${label}.Z`, rows * net.classes),
     dZ: r.storage(`${label}.dZ`, rows * net.classes),
     peak: r.storage(`${label}.peak`, rows * net.classes),
@@ -75,14 +82,36 @@ export function spikeInput(batch: SpikeBatch, l: number): GPUBuffer {
   return l === 1 ? batch.input : batch.S[l - 2];
 }
 
+/**
+ * How a layer's input currents are computed: one dense matmul over all inputs,
+ * or event-driven, summing only the weights of inputs that spiked.
+ */
+export type Propagation = 'dense' | 'event';
+
 /** Input currents then the membrane recurrence, layer by layer, then the class scores. */
-export async function spikingForward(ctx: GpuContext, net: RateNetwork, batch: SpikeBatch, config: SpikingConfig, label: string): Promise<Dispatch[]> {
+export async function spikingForward(
+  ctx: GpuContext,
+  net: RateNetwork,
+  batch: SpikeBatch,
+  config: SpikingConfig,
+  label: string,
+  paths: readonly Propagation[] = [],
+): Promise<Dispatch[]> {
   const R = batch.steps * batch.rows;
   const out: Promise<Dispatch>[] = [];
   for (const layer of net.layers) {
     const l = layer.index;
+    const input = spikeInput(batch, l);
+    if (paths[l - 1] === 'event') {
+      const { active, count } = batch.events[l - 1];
+      out.push(
+        spikeCompact(ctx, { S: input, active, count, rows: R, cols: layer.nIn, label: `${label}.events${l}` }),
+        spikePropagate(ctx, { W: layer.W, active, count, S: input, I: batch.I[l - 1], rows: R, nIn: layer.nIn, nOut: layer.nOut, label: `${label}.current${l}` }),
+      );
+    } else {
+      out.push(matmul(ctx, { M: R, N: layer.nOut, K: layer.nIn, A: input, B: layer.W, C: batch.I[l - 1], transB: true, label: `${label}.current${l}` }));
+    }
     out.push(
-      matmul(ctx, { M: R, N: layer.nOut, K: layer.nIn, A: spikeInput(batch, l), B: layer.W, C: batch.I[l - 1], transB: true, label: `${label}.current${l}` }),
       lifForward(ctx, {
         rows: batch.rows, neurons: layer.nOut, steps: batch.steps,
         I: batch.I[l - 1], bias: layer.b, U: batch.U[l - 1], S: batch.S[l - 1], A: batch.A[l - 1] ?? undefined,

@@ -10,7 +10,7 @@ import { spikeEncode } from '../kernels/spike-encode';
 import type { RateNetwork } from '../layers/network';
 import type { Feedback } from '../rules/rule';
 import type { SpikingConfig } from './config';
-import { allocateSpikeBatch, type SpikeBatch, spikingBackward, spikingForward } from './passes';
+import { allocateSpikeBatch, type Propagation, type SpikeBatch, spikingBackward, spikingForward } from './passes';
 import { DEFAULT_TSSL_PARAMS, type TsslBatch, type TsslParams, tsslBackward, tsslForward, tsslLossPass, withTsslBuffers } from './tssl-passes';
 
 /** Streams of the input spikes' noise, so training and test draws never coincide. */
@@ -38,7 +38,15 @@ export function allocateRuleBatch(ctx: GpuContext, net: RateNetwork, config: Spi
 }
 
 /** Encode, forward, loss (slot, and the clock's tick when training) and, when training, the backward. */
-export async function stepPasses(ctx: GpuContext, s: StepContext, batch: SpikeBatch, training: boolean, slot: number, label: string): Promise<Dispatch[]> {
+export async function stepPasses(
+  ctx: GpuContext,
+  s: StepContext,
+  batch: SpikeBatch,
+  training: boolean,
+  slot: number,
+  label: string,
+  paths: readonly Propagation[] = [],
+): Promise<Dispatch[]> {
   if (s.config.rule === 'tssl-bp') {
     const params = tsslParams(s.config);
     const tssl = batch as TsslBatch;
@@ -54,7 +62,7 @@ export async function stepPasses(ctx: GpuContext, s: StepContext, batch: SpikeBa
       steps: c.steps, encoder: c.encoder, gain: c.encoderGain, seed: s.noiseSeed, clock: s.clock,
       X: batch.X, S: batch.input, rows: batch.rows, n: s.pixels, stream: training ? ENCODE_STREAM.train : ENCODE_STREAM.test, label: `${label}.encode`,
     }),
-    ...(await spikingForward(ctx, s.net, batch, c, label)),
+    ...(await spikingForward(ctx, s.net, batch, c, label, paths)),
     await outputLoss(ctx, {
       logits: batch.Z, labels: batch.labels, grad: training ? batch.dZ : undefined, metrics: s.metrics, clock: s.clock,
       rows: batch.rows, classes: s.classes, scale: training ? 1 / batch.rows : 1, slot, loss: c.loss, tick: training, label: `${label}.loss`,

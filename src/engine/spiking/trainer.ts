@@ -7,7 +7,7 @@ import { angleDegrees, dotProducts } from '../kernels/dot-products';
 import { gatherBatch } from '../kernels/gather-batch';
 import { layerHealth } from '../kernels/layer-health';
 import { initialParameters } from '../layers/init';
-import { RateNetwork } from '../layers/network';
+import { type DenseLayer, RateNetwork } from '../layers/network';
 import { layerSlot, metricsFloats, TEST_SLOT, TRAIN_SLOT } from '../metrics/layout';
 import { type LayerWarning, layerWarnings } from '../metrics/layer-warnings';
 import { MetricsReader } from '../metrics/metrics-reader';
@@ -18,7 +18,8 @@ import type { RuleSpec } from '../rules/rule';
 import { DEFAULT_CONFIG, type TrainConfig } from '../training/config';
 import { feedbackRuleOf, layerNeuron, type SpikingConfig, validateSpikingConfig } from './config';
 import { allocateRuleBatch, stepPasses } from './step-program';
-import { largestSpikeArray, type SpikeBatch } from './passes';
+import { largestSpikeArray, type Propagation, type SpikeBatch } from './passes';
+import { prefersEventDriven } from '../kernels/spike-propagation';
 import { Recorder, type RecordingCapture, type RecordOptions, type SpikingRecording, validateRecordOptions } from './recording';
 
 export interface SpikingLayerMetrics {
@@ -56,14 +57,45 @@ export interface SpikingTrainerOptions {
   evalRows?: number;
   /** Rasters and membrane traces for display, delivered to `onRecording`; off when absent. */
   record?: RecordOptions;
+  /**
+   * Input currents by dense matmul, by event-driven propagation, or ('auto')
+   * per layer by the measured firing rate of its input (prefersEventDriven).
+   */
+  propagation?: 'auto' | Propagation;
 }
 
 type Listener = (m: SpikingMetricsRecord) => void;
 type RecordingListener = (r: SpikingRecording) => void;
 type Options = Required<Omit<SpikingTrainerOptions, 'record'>> & Pick<SpikingTrainerOptions, 'record'>;
 
-const DEFAULTS: Options = { metricsEvery: 50, stepsPerSubmit: 2, maxInFlight: 2, evalRows: 500 };
+const DEFAULTS: Options = { metricsEvery: 50, stepsPerSubmit: 2, maxInFlight: 2, evalRows: 500, propagation: 'auto' };
 const DIVERGED_LOSS_FACTOR = 10;
+
+/** A variant of the step and evaluation dispatches, for one propagation path per layer. */
+interface StepVariant {
+  key: string;
+  paths: Propagation[];
+  train: Dispatch[];
+  evaluation: Dispatch[];
+}
+
+function pathFor(density: number, nIn: number, nOut: number): Propagation {
+  return Number.isFinite(density) && prefersEventDriven(density, nIn, nOut) ? 'event' : 'dense';
+}
+
+/** Expected share of input pixels spiking per step: Poisson and rate codes fire at gain x the mean intensity. */
+function inputDensity(config: SpikingConfig, data: GpuDataset): number {
+  if (config.encoder === 'current') return 1;
+  if (config.encoder === 'latency') return 1 / config.steps;
+  return Math.min(1, data.pixelMean * config.encoderGain);
+}
+
+/** Paths before any rate is measured: the input's expected density picks layer 1's; deeper layers start dense. */
+function initialPropagation(choice: 'auto' | Propagation, config: SpikingConfig, data: GpuDataset, layer: DenseLayer): Propagation {
+  if (config.rule === 'tssl-bp') return 'dense';
+  if (choice !== 'auto') return choice;
+  return layer.index === 1 ? pathFor(inputDensity(config, data), layer.nIn, layer.nOut) : 'dense';
+}
 
 /** Health slots (spike sum, max |U|, non-finite count) follow the rate network's metric slots. */
 function healthSlot(layers: number, l: number): number {
@@ -95,6 +127,8 @@ export class SpikingTrainer {
   private lastRecord = { time: 0, step: 0 };
   private sinceSnapshot = 0;
   private stopped = false;
+  private wantedPaths: Propagation[];
+  private variants = new Map<string, StepVariant>();
 
   private constructor(
     private readonly ctx: GpuContext,
@@ -105,10 +139,10 @@ export class SpikingTrainer {
     private readonly metrics: GPUBuffer,
     private readonly order: GPUBuffer,
     private readonly reader: MetricsReader,
-    private readonly trainStep: Dispatch[],
+    private variant: StepVariant,
+    private readonly buildVariant: (paths: Propagation[]) => Promise<StepVariant>,
     private readonly probeStep: Dispatch[],
     private readonly updateStep: Dispatch[],
-    private readonly evaluation: Dispatch[],
     private readonly shuffle: Rng,
     /** The training batch's buffers (spikes, membranes...), for tests and debugging. */
     readonly batch: SpikeBatch,
@@ -117,6 +151,7 @@ export class SpikingTrainer {
   ) {
     this.rule = findRule(feedbackRuleOf(config.rule));
     this.stepsPerEpoch = Math.floor(data.train.count / config.batchSize);
+    this.wantedPaths = variant.paths.slice();
   }
 
   static async create(ctx: GpuContext, data: GpuDataset, config: SpikingConfig, opts: SpikingTrainerOptions = {}): Promise<SpikingTrainer> {
@@ -155,30 +190,35 @@ export class SpikingTrainer {
     const stepsPerEpoch = Math.floor(data.train.count / config.batchSize);
     const step = { net, config, feedback: rule.feedback, metrics, clock, noiseSeed, classes: data.classes, pixels: data.pixels };
 
-    const trainStep = await ctx.checked(async () => [
-      await gatherBatch(ctx, {
-        images: data.train.images, labels: data.train.labels, index: order, clock, X: train.X, Y: train.labels,
-        rows: train.rows, pixels: data.pixels, useClock: true, stepsPerEpoch, label: 'snn.train.gather',
-      }),
-      ...(await stepPasses(ctx, step, train, true, TRAIN_SLOT, 'snn.train')),
-    ]);
+    const buildVariant = async (paths: Propagation[]): Promise<StepVariant> => {
+      const trainStep = await ctx.checked(async () => [
+        await gatherBatch(ctx, {
+          images: data.train.images, labels: data.train.labels, index: order, clock, X: train.X, Y: train.labels,
+          rows: train.rows, pixels: data.pixels, useClock: true, stepsPerEpoch, label: 'snn.train.gather',
+        }),
+        ...(await stepPasses(ctx, step, train, true, TRAIN_SLOT, 'snn.train', paths)),
+      ]);
+      const evaluation: Dispatch[] = [];
+      for (let offset = 0; offset < data.test.count; offset += test.rows) {
+        const rows = Math.min(test.rows, data.test.count - offset);
+        const chunk: SpikeBatch = { ...test, rows };
+        const label = `snn.eval@${offset}`;
+        evaluation.push(
+          await gatherBatch(ctx, { images: data.test.images, labels: data.test.labels, index: testOrder, clock, X: chunk.X, Y: chunk.labels, rows, pixels: data.pixels, useClock: false, offset, label: `${label}.gather` }),
+          ...(await stepPasses(ctx, step, chunk, false, TEST_SLOT, label, paths)),
+        );
+      }
+      return { key: paths.join(','), paths, train: trainStep, evaluation };
+    };
+    const initialPaths = net.layers.map((l) => initialPropagation(options.propagation, config, data, l));
+    const variant = await buildVariant(initialPaths);
     const probeStep = await probes(ctx, net, train, metrics, rule);
     const updates = await parameterUpdates(ctx, net, asTrainConfig(config, rule), rule, clock, noiseSeed);
-    const evaluation: Dispatch[] = [];
-    for (let offset = 0; offset < data.test.count; offset += test.rows) {
-      const rows = Math.min(test.rows, data.test.count - offset);
-      const chunk: SpikeBatch = { ...test, rows };
-      const label = `snn.eval@${offset}`;
-      evaluation.push(
-        await gatherBatch(ctx, { images: data.test.images, labels: data.test.labels, index: testOrder, clock, X: chunk.X, Y: chunk.labels, rows, pixels: data.pixels, useClock: false, offset, label: `${label}.gather` }),
-        ...(await stepPasses(ctx, step, chunk, false, TEST_SLOT, label)),
-      );
-    }
     const recorder = options.record ? await ctx.checked(() => Recorder.create(ctx, net, train, clock, options.record!)) : null;
     ctx.throwIfFailed();
     return [
       net, options, metrics, order, reader,
-      trainStep, probeStep, updates.map((u) => u.step.dispatch), evaluation, new Rng(config.seed).fork(3), train, recorder,
+      variant, buildVariant, probeStep, updates.map((u) => u.step.dispatch), new Rng(config.seed).fork(3), train, recorder,
     ] as const;
   }
 
@@ -213,11 +253,14 @@ export class SpikingTrainer {
       if (inEpoch === 0) this.writeEpochOrder();
       const toRecord = Math.max(1, this.options.metricsEvery - this.sinceSnapshot);
       const chunk = Math.min(left, this.options.stepsPerSubmit, this.stepsPerEpoch - inEpoch, toRecord);
+      await this.applyPaths();
       this.submitSteps(chunk);
       left -= chunk;
       if (this.stepCount % this.stepsPerEpoch === 0) {
         this.epochCount++;
         this.submitEvaluation();
+        // 'auto' waits once per epoch for the epoch's rates, never inside it.
+        if (this.options.propagation === 'auto' && left > 0) await this.flush();
       }
       await this.throttle();
     }
@@ -252,6 +295,25 @@ export class SpikingTrainer {
     this.buffers.destroy();
   }
 
+  /** The propagation path of each layer's input currents in use now. */
+  get propagation(): readonly Propagation[] {
+    return this.variant.paths;
+  }
+
+  /** Switches to the paths the latest firing rates ask for; dispatches are built once per combination. */
+  private async applyPaths(): Promise<void> {
+    const key = this.wantedPaths.join(',');
+    if (key === this.variant.key) return;
+    let next = this.variants.get(key);
+    if (!next) {
+      const paths = this.wantedPaths.slice();
+      next = (await this.ctx.buffers.grouped(() => this.buildVariant(paths), this.buffers)).value;
+      this.variants.set(key, next);
+    }
+    this.variants.set(this.variant.key, this.variant);
+    this.variant = next;
+  }
+
   private writeEpochOrder(): void {
     const perm = shuffledIndices(this.data.train.count, this.shuffle);
     this.ctx.device.queue.writeBuffer(this.order, 0, perm as Uint32Array<ArrayBuffer>);
@@ -265,7 +327,7 @@ export class SpikingTrainer {
       this.stepCount++;
       this.sinceSnapshot++;
       const probe = this.sinceSnapshot >= this.options.metricsEvery || this.stepCount % this.stepsPerEpoch === 0;
-      encodeDispatches(pass, this.trainStep);
+      encodeDispatches(pass, this.variant.train);
       if (this.recorder?.due(this.stepCount)) {
         encodeDispatches(pass, this.recorder.dispatches);
         this.recorder.recorded(this.stepCount);
@@ -294,7 +356,7 @@ export class SpikingTrainer {
     const encoder = this.ctx.device.createCommandEncoder({ label: 'snn evaluation' });
     encoder.clearBuffer(this.metrics, TEST_SLOT * 4, 12);
     const pass = encoder.beginComputePass();
-    encodeDispatches(pass, this.evaluation);
+    encodeDispatches(pass, this.variant.evaluation);
     pass.end();
     const ticket = this.reader.capture(encoder, 3, true)!;
     this.ctx.device.queue.submit([encoder.finish()]);
@@ -307,6 +369,8 @@ export class SpikingTrainer {
     this.track(
       values.then((v) => {
         const record = this.toRecord(v, step, epoch, withTest, probed);
+        // Only the epoch-end record picks paths, so the switch lands at the same step in every run.
+        if (withTest && probed) this.choosePaths(record.layers);
         for (const l of this.listeners) l(record);
       }),
     );
@@ -325,6 +389,15 @@ export class SpikingTrainer {
     this.pending.push(p);
     const forget = () => (this.pending = this.pending.filter((x) => x !== p));
     p.then(forget, forget);
+  }
+
+  /** 'auto': each layer takes the path its input's measured density favours. */
+  private choosePaths(layers: readonly SpikingLayerMetrics[]): void {
+    if (this.options.propagation !== 'auto' || this.config.rule === 'tssl-bp') return;
+    this.wantedPaths = this.network.layers.map((layer) => {
+      const density = layer.index === 1 ? inputDensity(this.config, this.data) : layers[layer.index - 2].firingRate;
+      return pathFor(density, layer.nIn, layer.nOut);
+    });
   }
 
   private toRecord(v: Float32Array, step: number, epoch: number, withTest: boolean, probed: boolean): SpikingMetricsRecord {
