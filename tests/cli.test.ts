@@ -61,10 +61,10 @@ describe('plasticity train', () => {
   const FIELDS = ['device', 'elapsedSec', 'epoch', 'layers', 'samplesPerSec', 'step', 'testAcc', 'testLoss', 'trainAcc', 'trainLoss'];
   const LAYER_FIELDS = ['bpAngle', 'feedbackNorm', 'gradientAngle', 'layer', 'weightAngle', 'weightNorm'];
 
-  function jsonLines(stdout: string, layerFields = LAYER_FIELDS): Record<string, unknown>[] {
+  function jsonLines(stdout: string, layerFields = LAYER_FIELDS, fields: readonly string[] = FIELDS): Record<string, unknown>[] {
     const records = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const m of records) {
-      expect(Object.keys(m).sort()).toEqual([...FIELDS].sort());
+      expect(Object.keys(m).sort()).toEqual([...fields].sort());
       expect(typeof m.device).toBe('string');
       for (const l of m.layers as Record<string, unknown>[]) expect(Object.keys(l).sort()).toEqual(layerFields);
     }
@@ -139,7 +139,7 @@ describe('plasticity train', () => {
   test('spiking: --neuron and surrogate-* rules train a LIF network, with firing rates in --json', () => {
     const r = cli(['train', '--neuron', 'lif', '--rule', 'surrogate-fa', '--steps', '6', '--encoder', 'poisson', '--hidden', '24', '--epochs', '1', '--train-subset', '512', '--test-subset', '128', '--metrics-every', '2', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const records = jsonLines(r.stdout, ['firingRate', 'layer', 'weightAngle']);
+    const records = jsonLines(r.stdout, ['firingRate', 'layer', 'weightAngle'], [...FIELDS, 'warnings']);
     const last = records.at(-1)!;
     expect(last).toMatchObject({ step: 4, epoch: 1 });
     expect(last.testAcc).toEqual(expect.any(Number));
@@ -149,6 +149,14 @@ describe('plasticity train', () => {
     expect(r.stderr).toContain('firing rates');
   });
 
+  test('spiking: a silent network is warned about, once, with what to change', () => {
+    const r = cli(['train', '--neuron', 'lif', '--threshold', '1e6', '--steps', '4', '--hidden', '8', '--epochs', '1', '--train-subset', '256', '--test-subset', '64', '--metrics-every', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const warnings = jsonLines(r.stdout, ['firingRate', 'layer', 'weightAngle'], [...FIELDS, 'warnings']).flatMap((m) => m.warnings as Array<Record<string, unknown>>);
+    expect(warnings.some((w) => w.kind === 'silent' && w.layer === 1)).toBe(true);
+    expect(r.stderr.match(/warning at step \d+: layer 1 is silent/g)).toHaveLength(1);
+  });
+
   test('spiking: bad neuron settings and mixed flags are refused, naming the flag', () => {
     expectUsageError(cli(['train', '--neuron', 'lif', '--beta', '1.5']), '--beta', '[0, 1]');
     expectUsageError(cli(['train', '--neuron', 'lif', '--threshold', '0']), '--threshold', 'positive');
@@ -156,6 +164,7 @@ describe('plasticity train', () => {
     expectUsageError(cli(['train', '--rule', 'surrogate-bp', '--activation', 'tanh']), '--activation', 'rate networks');
     expectUsageError(cli(['train', '--steps', '10']), '--steps', '--neuron lif');
     expectUsageError(cli(['train', '--neuron', 'lif', '--rule', 'wm']), '--rule', 'surrogate-bp');
+    expectUsageError(cli(['train', '--neuron', 'lif', '--propagation', 'sparse']), '--propagation', 'auto, dense, event');
   });
 
   test('engine refusals are mapped back to flags', () => {

@@ -72,10 +72,14 @@ Spiking networks (chosen by --neuron or a surrogate-* rule)
   --surrogate NAME          ${SURROGATES.join(' | ')} (default ${sd.surrogate.kind})
   --surrogate-slope X       the surrogate's sharpness (default ${sd.surrogate.slope})
   --readout NAME            ${READOUTS.join(' | ')} (default ${sd.readout})
+  --propagation NAME        auto | dense | event: input currents by matmul, or summing
+                            only inputs that spiked; auto picks per layer from the
+                            measured firing rate (default auto)
   --tau-m X, --tau-s X      TSSL-BP's membrane and PSP time constants in steps
                             (default ${sd.tssl.tauM}, ${sd.tssl.tauS})
   Spiking runs default to --optimizer ${sd.optimizer.method} --lr ${sci(sd.optimizer.lr)}, batch ${sd.batchSize},
-  and add each layer's firingRate to the --json records.
+  and add each layer's firingRate, and warnings (silent, saturated, exploding
+  or NaN layers), to the --json records.
 
 Optimiser
   --epochs N                passes over the training set (default ${TRAIN_DEFAULTS.epochs})

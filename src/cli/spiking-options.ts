@@ -25,6 +25,7 @@ export const SPIKING_FLAGS: FlagKinds = {
   'surrogate-slope': 'value',
   readout: 'value',
   'tau-m': 'value',
+  propagation: 'value',
   'tau-s': 'value',
 };
 
@@ -88,4 +89,11 @@ export function spikingConfig(args: ParsedArgs): SpikingConfig {
   const slope = numberFlag(args, 'surrogate-slope');
   if (kind !== undefined || slope !== undefined) partial.surrogate = { ...(kind ? { kind } : {}), ...(slope !== undefined ? { slope } : {}) };
   return resolveSpikingConfig(partial);
+}
+
+export const PROPAGATIONS = ['auto', 'dense', 'event'] as const;
+
+/** How input currents are computed (--propagation); 'auto' by measured firing rate. */
+export function propagationFlag(args: ParsedArgs): (typeof PROPAGATIONS)[number] {
+  return choiceFlag(args, 'propagation', PROPAGATIONS) ?? 'auto';
 }

@@ -132,6 +132,7 @@ export function spikingJsonRecord(m: SpikingMetricsRecord, device: string) {
     testAcc: m.testAcc,
     testLoss: m.testLoss,
     layers: m.layers.map((l) => ({ layer: l.layer, firingRate: l.firingRate, weightAngle: l.weightAngle })),
+    warnings: m.warnings.map((w) => ({ layer: w.layer, kind: w.kind, message: w.message })),
     samplesPerSec: m.samplesPerSec,
     elapsedSec: m.elapsedSec,
     device,
@@ -139,7 +140,9 @@ export function spikingJsonRecord(m: SpikingMetricsRecord, device: string) {
 }
 
 async function runSpiking(ctx: GpuContext, data: GpuDataset, opts: TrainOptions, c: SpikingConfig, progress: Progress): Promise<number> {
-  const trainer = await SpikingTrainer.create(ctx, data, c, { metricsEvery: opts.metricsEvery });
+  const trainer = await SpikingTrainer.create(ctx, data, c, { metricsEvery: opts.metricsEvery, propagation: opts.propagation });
+  // Each warning is printed once, when it first appears.
+  const warned = new Set<string>();
   const sizes = [data.pixels, ...c.hidden, data.classes].join('-');
   progress.info(
     `plasticity: ${c.rule} ${sizes} ${c.neuron.model} (beta ${c.neuron.beta}, threshold ${c.neuron.threshold}, ${c.neuron.reset} reset), ` +
@@ -153,6 +156,12 @@ async function runSpiking(ctx: GpuContext, data: GpuDataset, opts: TrainOptions,
   trainer.onMetrics((m) => {
     if (diverged) return;
     if (opts.json) process.stdout.write(`${JSON.stringify(spikingJsonRecord(m, ctx.adapterName))}\n`);
+    for (const w of m.warnings) {
+      const key = `${w.layer}:${w.kind}`;
+      if (warned.has(key)) continue;
+      warned.add(key);
+      progress.info(`warning at step ${m.step}: ${w.message}`);
+    }
     progress.record(m);
     last = m;
     if (m.testAcc !== null) lastTest = m;

@@ -20,7 +20,7 @@ import {
   stringFlag,
 } from './args';
 import { defaultDataDir } from './package-root';
-import { SPIKING_FLAGS, spikingConfig, wantsSpiking } from './spiking-options';
+import { propagationFlag, SPIKING_FLAGS, spikingConfig, wantsSpiking } from './spiking-options';
 import type { SpikingConfig } from '../engine/spiking/config';
 
 export const TRAIN_FLAGS: FlagKinds = {
@@ -72,10 +72,11 @@ export interface TrainOptions {
   json: boolean;
   /** Set for a spiking run (--neuron or a surrogate-* rule); `config` then holds the rate defaults, unused. */
   spiking: SpikingConfig | null;
+  propagation: 'auto' | 'dense' | 'event';
 }
 
 export function trainOptions(args: ParsedArgs): TrainOptions {
-  if (wantsSpiking(args)) return { ...runOptions(args), config: resolveConfig({}), spiking: spikingConfig(args) };
+  if (wantsSpiking(args)) return { ...runOptions(args), config: resolveConfig({}), spiking: spikingConfig(args), propagation: propagationFlag(args) };
   for (const flag of Object.keys(SPIKING_FLAGS)) {
     if (args.values.has(flag)) throw new UsageError(`--${flag}`, `applies to spiking networks; add --neuron lif (or pick a surrogate-* rule).`);
   }
@@ -117,6 +118,7 @@ export function trainOptions(args: ParsedArgs): TrainOptions {
   return {
     ...run,
     spiking: null,
+    propagation: 'auto',
     config: resolveConfig({ ...partial, scheduleEpochs: run.epochs, optimizer: { ...DEFAULT_CONFIG.optimizer, ...optimizer } }),
   };
 }
