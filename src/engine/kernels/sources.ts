@@ -22,6 +22,11 @@ import spikeCompact from '../../shaders/spike_compact.wgsl?raw';
 import spikePropagate from '../../shaders/spike_propagate.wgsl?raw';
 import spikeRecord from '../../shaders/spike_record.wgsl?raw';
 import layerHealth from '../../shaders/layer_health.wgsl?raw';
+import epropReadout from '../../shaders/eprop_readout.wgsl?raw';
+import epropFilter from '../../shaders/eprop_filter.wgsl?raw';
+import epropPsi from '../../shaders/eprop_psi.wgsl?raw';
+import epropFactor from '../../shaders/eprop_factor.wgsl?raw';
+import epropOnline from '../../shaders/eprop_online.wgsl?raw';
 
 export const SHADERS = {
   matmul: activations + matmul,
@@ -45,4 +50,9 @@ export const SHADERS = {
   spikePropagate,
   spikeRecord,
   layerHealth,
+  epropReadout,
+  epropFilter,
+  epropPsi,
+  epropFactor,
+  epropOnline,
 } as const;
