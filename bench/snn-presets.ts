@@ -28,6 +28,12 @@ export const SNN_PRESETS: readonly SnnPreset[] = [
     source: 'As surrogate-bp; the error reaches the hidden layer through a fixed random B.',
   },
   {
+    key: 'eprop',
+    rule: 'eprop',
+    config: { ...ACCURACY_NET, rule: 'eprop' },
+    source: 'LIF hidden layer as surrogate-bp, a leaky readout (kappa = exp(-1/20)), symmetric feedback, the factorised update; momentum SGD lr 0.01.',
+  },
+  {
     key: 'tssl-bp',
     rule: 'tssl-bp',
     config: { hidden: [400, 400], steps: 5, batchSize: 100, seed: 1, rule: 'tssl-bp', optimizer: { method: 'adam', lr: 5e-4 } },

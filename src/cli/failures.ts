@@ -48,6 +48,9 @@ const FIELD_FLAGS: Record<string, string> = {
   'surrogate.kind': '--surrogate',
   'surrogate.slope': '--surrogate-slope',
   'tssl.tauM': '--tau-m',
+  'eprop.feedback': '--eprop-feedback',
+  'eprop.update': '--eprop-update',
+  'eprop.kappa': '--eprop-kappa',
   'tssl.tauS': '--tau-s',
 };
 

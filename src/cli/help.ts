@@ -56,7 +56,8 @@ Spiking networks (chosen by --neuron or a surrogate-* rule)
   --rule ID                 ${SPIKING_RULES.join(' | ')}:
                             surrogate-gradient BPTT with the error carried down by W^T,
                             random B, direct B, sign(W)^T or Kolen-Pollack's B; or
-                            TSSL-BP (PSP neurons, errors at spike times; try --steps 5)
+                            TSSL-BP (PSP neurons, errors at spike times; try --steps 5);
+                            or e-prop (eligibility traces, a leaky readout)
                             (default ${sd.rule})
   --neuron NAME             ${NEURON_MODELS.join(' | ')} (default ${sd.neuron.model})
   --steps T                 simulation steps per example (default ${sd.steps})
@@ -75,6 +76,11 @@ Spiking networks (chosen by --neuron or a surrogate-* rule)
   --propagation NAME        auto | dense | event: input currents by matmul, or summing
                             only inputs that spiked; auto picks per layer from the
                             measured firing rate (default auto)
+  --eprop-feedback NAME     symmetric | random | adaptive: e-prop's learning-signal
+                            weights (default ${sd.eprop.feedback})
+  --eprop-update NAME       factorised | online: one matmul, or per-synapse traces
+                            walked forward in time (default ${sd.eprop.update})
+  --eprop-kappa X           e-prop's readout decay (default ${sd.eprop.kappa.toFixed(4)})
   --tau-m X, --tau-s X      TSSL-BP's membrane and PSP time constants in steps
                             (default ${sd.tssl.tauM}, ${sd.tssl.tauS})
   Spiking runs default to --optimizer ${sd.optimizer.method} --lr ${sci(sd.optimizer.lr)}, batch ${sd.batchSize},

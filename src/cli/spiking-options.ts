@@ -5,6 +5,7 @@ import { NEURON_MODELS, type NeuronParams, RESETS, SURROGATES } from '../engine/
 import { LOSSES } from '../engine/kernels/output-loss';
 import { OPTIMIZERS } from '../engine/kernels/optimizer';
 import { READOUTS } from '../engine/kernels/spike-readout';
+import { EPROP_FEEDBACKS, EPROP_UPDATES } from '../engine/spiking/eprop-options';
 import { SPIKING_RULES, type SpikingConfig, type SpikingConfigInput, resolveSpikingConfig } from '../engine/spiking/config';
 import type { OptimizerConfig } from '../engine/training/config';
 import { choiceFlag, type FlagKinds, numberFlag, type ParsedArgs, sizeListFlag, UsageError } from './args';
@@ -26,6 +27,9 @@ export const SPIKING_FLAGS: FlagKinds = {
   readout: 'value',
   'tau-m': 'value',
   propagation: 'value',
+  'eprop-feedback': 'value',
+  'eprop-update': 'value',
+  'eprop-kappa': 'value',
   'tau-s': 'value',
 };
 
@@ -85,6 +89,14 @@ export function spikingConfig(args: ParsedArgs): SpikingConfig {
   const tauM = numberFlag(args, 'tau-m', { min: 1 });
   const tauS = numberFlag(args, 'tau-s', { min: 1 });
   if (tauM !== undefined || tauS !== undefined) partial.tssl = { ...(tauM !== undefined ? { tauM } : {}), ...(tauS !== undefined ? { tauS } : {}) };
+  const epropFeedback = choiceFlag(args, 'eprop-feedback', EPROP_FEEDBACKS);
+  const epropUpdate = choiceFlag(args, 'eprop-update', EPROP_UPDATES);
+  const kappa = numberFlag(args, 'eprop-kappa', { min: 0 });
+  partial.eprop = {
+    ...(epropFeedback ? { feedback: epropFeedback } : {}),
+    ...(epropUpdate ? { update: epropUpdate } : {}),
+    ...(kappa !== undefined ? { kappa } : {}),
+  };
   const kind = choiceFlag(args, 'surrogate', SURROGATES);
   const slope = numberFlag(args, 'surrogate-slope');
   if (kind !== undefined || slope !== undefined) partial.surrogate = { ...(kind ? { kind } : {}), ...(slope !== undefined ? { slope } : {}) };

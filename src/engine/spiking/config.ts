@@ -4,6 +4,7 @@ import { NEURON_MODELS, type NeuronParams, RESETS, SURROGATES, type Surrogate } 
 import { LOSSES, type Loss } from '../kernels/output-loss';
 import { OPTIMIZERS } from '../kernels/optimizer';
 import { READOUTS, type Readout } from '../kernels/spike-readout';
+import { EPROP_FEEDBACKS, EPROP_UPDATES, type EpropFeedback, type EpropUpdate } from './eprop-options';
 import { DEFAULT_CONFIG, finite, inRange, MAX_HIDDEN_LAYERS, nonNegative, oneOf, type OptimizerConfig, positiveInt } from '../training/config';
 
 /**
@@ -20,8 +21,13 @@ export const SURROGATE_RULES = {
 } as const;
 export type SurrogateRule = keyof typeof SURROGATE_RULES;
 
-/** Rules with their own neuron model and backward: TSSL-BP (Zhang & Li 2020) carries errors through W at spike times. */
-export const OWN_RULES = { 'tssl-bp': 'bp' } as const;
+/**
+ * Rules with their own passes, and the rate rule whose feedback layout their
+ * network needs: TSSL-BP (Zhang & Li 2020) carries errors through W at spike
+ * times; e-prop (Bellec et al. 2020) sends the readout's error to every hidden
+ * layer through its own B (the direct layout) and learns by eligibility traces.
+ */
+export const OWN_RULES = { 'tssl-bp': 'bp', eprop: 'dfa' } as const;
 export type SpikingRule = SurrogateRule | keyof typeof OWN_RULES;
 export const SPIKING_RULES = [...Object.keys(SURROGATE_RULES), ...Object.keys(OWN_RULES)] as SpikingRule[];
 
@@ -48,6 +54,8 @@ export interface SpikingConfig {
   rule: SpikingRule;
   /** TSSL-BP's membrane and PSP time constants, in steps (its neuron: u decays by 1 - 1/tauM, resets to 0). */
   tssl: { tauM: number; tauS: number };
+  /** e-prop's learning signal (B = W_out^T, fixed random, or trained like W_out), update form, and readout decay. */
+  eprop: { feedback: EpropFeedback; update: EpropUpdate; kappa: number };
   optimizer: OptimizerConfig;
   /** Kolen-Pollack's decoupled decay of W and B; null means the rule's default. */
   tiedDecay: number | null;
@@ -82,6 +90,8 @@ export const DEFAULT_SPIKING_CONFIG: SpikingConfig = {
   rule: 'surrogate-bp',
   // The official TSSL-BP configs' tau_m 5, tau_s 3.
   tssl: { tauM: 5, tauS: 3 },
+  // kappa = exp(-1 / 20): a 20-step readout time constant, like the membrane's.
+  eprop: { feedback: 'symmetric', update: 'factorised', kappa: Math.exp(-1 / 20) },
   // Momentum SGD, as in the rate engine. snnTorch's tutorials use Adam (5e-4),
   // which suits BP, but under FA it drove the hidden layer to 55% firing and
   // chance accuracy in 128 steps (784-48-10, T = 8), where SGD reached 55%.
@@ -91,7 +101,8 @@ export const DEFAULT_SPIKING_CONFIG: SpikingConfig = {
   seed: 1,
 };
 
-export type SpikingConfigInput = Partial<Omit<SpikingConfig, 'optimizer' | 'neuron' | 'surrogate' | 'tssl'>> & {
+export type SpikingConfigInput = Partial<Omit<SpikingConfig, 'optimizer' | 'neuron' | 'surrogate' | 'tssl' | 'eprop'>> & {
+  eprop?: Partial<SpikingConfig['eprop']>;
   optimizer?: Partial<OptimizerConfig>;
   tssl?: Partial<SpikingConfig['tssl']>;
   neuron?: Partial<NeuronParams>;
@@ -106,6 +117,7 @@ export function resolveSpikingConfig(partial: SpikingConfigInput): SpikingConfig
     layerNeurons: (partial.layerNeurons ?? []).map((n) => ({ ...n })),
     surrogate: { ...DEFAULT_SPIKING_CONFIG.surrogate, ...(partial.surrogate ?? {}) },
     tssl: { ...DEFAULT_SPIKING_CONFIG.tssl, ...(partial.tssl ?? {}) },
+    eprop: { ...DEFAULT_SPIKING_CONFIG.eprop, ...(partial.eprop ?? {}) },
     optimizer: { ...DEFAULT_SPIKING_CONFIG.optimizer, ...(partial.optimizer ?? {}) },
   };
   validateSpikingConfig(c);
@@ -157,6 +169,20 @@ export function validateSpikingConfig(c: SpikingConfig): void {
     throw new ConfigError('loss', 'MSE is defined on spike counts; use cross-entropy with the membrane readout.');
   }
   oneOf('rule', c.rule, SPIKING_RULES);
+  oneOf('eprop.feedback', c.eprop.feedback, EPROP_FEEDBACKS);
+  oneOf('eprop.update', c.eprop.update, EPROP_UPDATES);
+  inRange('eprop.kappa', c.eprop.kappa, 0, 1, true);
+  if (c.rule === 'eprop') {
+    if (c.readout !== DEFAULT_SPIKING_CONFIG.readout && c.readout !== 'membrane') {
+      throw new ConfigError('readout', "e-prop reads out through its own leaky integrator; leave the readout at 'membrane'.");
+    }
+    for (let l = 1; l <= c.hidden.length; l++) {
+      const n = layerNeuron(c, l);
+      if (n.model === 'synaptic' || n.reset === 'zero') {
+        throw new ConfigError(l === 1 ? 'neuron.model' : `layerNeurons[${l - 1}]`, 'e-prop needs LIF or ALIF neurons with reset by subtraction (its eligibility traces assume them).');
+      }
+    }
+  }
   for (const k of ['tauM', 'tauS'] as const) {
     if (!(c.tssl[k] >= 1) || !Number.isFinite(c.tssl[k])) throw new ConfigError(`tssl.${k}`, `must be a number of steps of at least 1 (got ${c.tssl[k]}).`);
   }

@@ -1,8 +1,9 @@
 // What one spiking step and one evaluation chunk dispatch, per rule. Every
 // rule shares the gather before and the parameter updates after; in between,
 // surrogate-gradient rules encode, run LIF layers, score and backpropagate
-// through time (passes.ts), while TSSL-BP runs its own PSP neuron and
-// spike-time backward (tssl-passes.ts).
+// through time (passes.ts), TSSL-BP runs its own PSP neuron and spike-time
+// backward (tssl-passes.ts), and e-prop a leaky readout and eligibility
+// traces (eprop-passes.ts).
 import type { Dispatch } from '../device/dispatch';
 import type { GpuContext } from '../device/gpu-context';
 import { outputLoss } from '../kernels/output-loss';
@@ -11,6 +12,7 @@ import type { RateNetwork } from '../layers/network';
 import type { Feedback } from '../rules/rule';
 import type { SpikingConfig } from './config';
 import { allocateSpikeBatch, type Propagation, type SpikeBatch, spikingBackward, spikingForward } from './passes';
+import { DEFAULT_EPROP_PARAMS, type EpropBatch, type EpropParams, checkEprop, epropBackward, epropForward, epropReadoutPass, withEpropBuffers } from './eprop-passes';
 import { DEFAULT_TSSL_PARAMS, type TsslBatch, type TsslParams, tsslBackward, tsslForward, tsslLossPass, withTsslBuffers } from './tssl-passes';
 
 /** Streams of the input spikes' noise, so training and test draws never coincide. */
@@ -31,10 +33,24 @@ export function tsslParams(config: SpikingConfig): TsslParams {
   return { ...DEFAULT_TSSL_PARAMS, ...config.tssl, threshold: config.neuron.threshold, steps: config.steps };
 }
 
+export function epropParams(config: SpikingConfig): EpropParams {
+  return { ...DEFAULT_EPROP_PARAMS, ...config.eprop };
+}
+
 /** A batch with every buffer the config's rule needs. */
 export function allocateRuleBatch(ctx: GpuContext, net: RateNetwork, config: SpikingConfig, rows: number, label: string, training: boolean): SpikeBatch {
   const batch = allocateSpikeBatch(ctx, net, config, rows, label, training);
-  return config.rule === 'tssl-bp' ? withTsslBuffers(ctx, net, batch, tsslParams(config), label) : batch;
+  if (config.rule === 'tssl-bp') return withTsslBuffers(ctx, net, batch, tsslParams(config), label);
+  if (config.rule === 'eprop') {
+    checkEprop(net, config, epropParams(config));
+    return withEpropBuffers(ctx, net, batch, label);
+  }
+  return batch;
+}
+
+/** Whether the rule trains backward weights of its own (B gets a gradient and optimiser state). */
+export function trainsFeedbackWeights(config: SpikingConfig): boolean {
+  return config.rule === 'eprop' && config.eprop.feedback === 'adaptive';
 }
 
 /** Encode, forward, loss (slot, and the clock's tick when training) and, when training, the backward. */
@@ -57,6 +73,21 @@ export async function stepPasses(
     ];
   }
   const c = s.config;
+  const encode = () =>
+    spikeEncode(ctx, {
+      steps: c.steps, encoder: c.encoder, gain: c.encoderGain, seed: s.noiseSeed, clock: s.clock,
+      X: batch.X, S: batch.input, rows: batch.rows, n: s.pixels, stream: training ? ENCODE_STREAM.train : ENCODE_STREAM.test, label: `${label}.encode`,
+    });
+  if (c.rule === 'eprop') {
+    const params = epropParams(c);
+    const eprop = batch as EpropBatch;
+    return [
+      await encode(),
+      ...(await epropForward(ctx, s.net, eprop, c, label)),
+      await epropReadoutPass(ctx, s.net, eprop, params, { metrics: s.metrics, clock: s.clock, slot, training, label: `${label}.readout` }),
+      ...(training ? await epropBackward(ctx, s.net, eprop, c, params) : []),
+    ];
+  }
   return [
     await spikeEncode(ctx, {
       steps: c.steps, encoder: c.encoder, gain: c.encoderGain, seed: s.noiseSeed, clock: s.clock,

@@ -17,7 +17,7 @@ import { findRule } from '../rules/registry';
 import type { RuleSpec } from '../rules/rule';
 import { DEFAULT_CONFIG, type TrainConfig } from '../training/config';
 import { feedbackRuleOf, layerNeuron, type SpikingConfig, validateSpikingConfig } from './config';
-import { allocateRuleBatch, stepPasses } from './step-program';
+import { allocateRuleBatch, stepPasses, trainsFeedbackWeights } from './step-program';
 import { largestSpikeArray, type Propagation, type SpikeBatch } from './passes';
 import { prefersEventDriven } from '../kernels/spike-propagation';
 import { Recorder, type RecordingCapture, type RecordOptions, type SpikingRecording, validateRecordOptions } from './recording';
@@ -92,7 +92,7 @@ function inputDensity(config: SpikingConfig, data: GpuDataset): number {
 
 /** Paths before any rate is measured: the input's expected density picks layer 1's; deeper layers start dense. */
 function initialPropagation(choice: 'auto' | Propagation, config: SpikingConfig, data: GpuDataset, layer: DenseLayer): Propagation {
-  if (config.rule === 'tssl-bp') return 'dense';
+  if (config.rule === 'tssl-bp' || config.rule === 'eprop') return 'dense';
   if (choice !== 'auto') return choice;
   return layer.index === 1 ? pathFor(inputDensity(config, data), layer.nIn, layer.nOut) : 'dense';
 }
@@ -174,7 +174,7 @@ export class SpikingTrainer {
       largestSpikeArray(sizes, config.steps, Math.max(config.batchSize, evalRows)),
     );
     const init = initialParameters(sizes, 'relu', 'auto', rule.feedback, config.seed);
-    const net = RateNetwork.create(ctx, init, 'relu', rule.feedback, false);
+    const net = RateNetwork.create(ctx, init, 'relu', rule.feedback, trainsFeedbackWeights(config));
     const train = allocateRuleBatch(ctx, net, config, config.batchSize, 'snn.train', true);
     const test = allocateRuleBatch(ctx, net, config, evalRows, 'snn.eval', false);
 
@@ -393,7 +393,7 @@ export class SpikingTrainer {
 
   /** 'auto': each layer takes the path its input's measured density favours. */
   private choosePaths(layers: readonly SpikingLayerMetrics[]): void {
-    if (this.options.propagation !== 'auto' || this.config.rule === 'tssl-bp') return;
+    if (this.options.propagation !== 'auto' || this.config.rule === 'tssl-bp' || this.config.rule === 'eprop') return;
     this.wantedPaths = this.network.layers.map((layer) => {
       const density = layer.index === 1 ? inputDensity(this.config, this.data) : layers[layer.index - 2].firingRate;
       return pathFor(density, layer.nIn, layer.nOut);
@@ -428,7 +428,8 @@ export class SpikingTrainer {
           layers.map((l) => l.maxAbsMembrane),
           layers.map((l) => l.nonFinite),
           layers.map((l) => layerNeuron(this.config, l.layer).threshold),
-        )
+          // e-prop's output layer is a leaky readout that never spikes: nothing to warn about.
+        ).filter((w) => !(this.config.rule === 'eprop' && w.layer === L))
       : [];
     const tn = v[TEST_SLOT + 2];
     return {
