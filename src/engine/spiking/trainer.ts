@@ -1,5 +1,4 @@
 import type { GpuDataset } from '../data/gpu-dataset';
-import type { BufferGroup } from '../device/buffer-registry';
 import { type Dispatch, encodeDispatches } from '../device/dispatch';
 import type { GpuContext } from '../device/gpu-context';
 import { ConfigError } from '../errors';
@@ -12,10 +11,11 @@ import { layerSlot, metricsFloats, TEST_SLOT, TRAIN_SLOT } from '../metrics/layo
 import { type LayerWarning, layerWarnings } from '../metrics/layer-warnings';
 import { MetricsReader } from '../metrics/metrics-reader';
 import { parameterUpdates } from '../optimizers/parameter-updates';
-import { Rng, shuffledIndices } from '../rng';
+import { Rng } from '../rng';
 import { findRule } from '../rules/registry';
 import type { RuleSpec } from '../rules/rule';
 import { DEFAULT_CONFIG, type TrainConfig } from '../training/config';
+import { type LoopResources, StepLoop } from '../training/step-loop';
 import { feedbackRuleOf, layerNeuron, type SpikingConfig, validateSpikingConfig } from './config';
 import { allocateRuleBatch, stepPasses, trainsFeedbackWeights } from './step-program';
 import { largestSpikeArray, type Propagation, type SpikeBatch } from './passes';
@@ -64,7 +64,6 @@ export interface SpikingTrainerOptions {
   propagation?: 'auto' | Propagation;
 }
 
-type Listener = (m: SpikingMetricsRecord) => void;
 type RecordingListener = (r: SpikingRecording) => void;
 type Options = Required<Omit<SpikingTrainerOptions, 'record'>> & Pick<SpikingTrainerOptions, 'record'>;
 
@@ -112,52 +111,38 @@ function asTrainConfig(c: SpikingConfig, rule: RuleSpec): TrainConfig {
  * engine's backward pathways. Like the rate trainer, every step is prebuilt as
  * dispatches; metrics come back through staging buffers, never awaited in the loop.
  */
-export class SpikingTrainer {
+export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
   readonly rule: RuleSpec;
-  readonly stepsPerEpoch: number;
-  private listeners: Listener[] = [];
   private recordingListeners: RecordingListener[] = [];
-  /** Whether a probe has run, so the health slots hold a batch's values. */
-  private probed = false;
-  private stepCount = 0;
-  private epochCount = 0;
-  private pending: Promise<void>[] = [];
-  private inFlight: Promise<unknown>[] = [];
-  private startTime = performance.now();
-  private lastRecord = { time: 0, step: 0 };
-  private sinceSnapshot = 0;
-  private stopped = false;
   private wantedPaths: Propagation[];
   private variants = new Map<string, StepVariant>();
 
   private constructor(
-    private readonly ctx: GpuContext,
+    ctx: GpuContext,
     readonly config: SpikingConfig,
     readonly data: GpuDataset,
     readonly network: RateNetwork,
     private readonly options: Options,
-    private readonly metrics: GPUBuffer,
-    private readonly order: GPUBuffer,
-    private readonly reader: MetricsReader,
     private variant: StepVariant,
     private readonly buildVariant: (paths: Propagation[]) => Promise<StepVariant>,
     private readonly probeStep: Dispatch[],
     private readonly updateStep: Dispatch[],
-    private readonly shuffle: Rng,
     /** The training batch's buffers (spikes, membranes...), for tests and debugging. */
     readonly batch: SpikeBatch,
     private readonly recorder: Recorder | null,
-    private readonly buffers: BufferGroup,
+    res: LoopResources,
   ) {
+    super(ctx, options, res, config.batchSize);
     this.rule = findRule(feedbackRuleOf(config.rule));
-    this.stepsPerEpoch = Math.floor(data.train.count / config.batchSize);
     this.wantedPaths = variant.paths.slice();
   }
 
   static async create(ctx: GpuContext, data: GpuDataset, config: SpikingConfig, opts: SpikingTrainerOptions = {}): Promise<SpikingTrainer> {
     validateSpikingConfig(config);
     const { value, group } = await ctx.buffers.grouped(() => SpikingTrainer.build(ctx, data, config, opts));
-    return new SpikingTrainer(ctx, config, data, ...value, group);
+    const [net, options, metrics, order, reader, variant, buildVariant, probeStep, updateStep, shuffle, batch, recorder] = value;
+    const res = { metrics, reader, order, trainCount: data.train.count, shuffle, buffers: group };
+    return new SpikingTrainer(ctx, config, data, net, options, variant, buildVariant, probeStep, updateStep, batch, recorder, res);
   }
 
   private static async build(ctx: GpuContext, data: GpuDataset, config: SpikingConfig, opts: SpikingTrainerOptions) {
@@ -222,11 +207,6 @@ export class SpikingTrainer {
     ] as const;
   }
 
-  onMetrics(listener: Listener): () => void {
-    this.listeners.push(listener);
-    return () => (this.listeners = this.listeners.filter((l) => l !== listener));
-  }
-
   /**
    * Recordings (with the `record` option), delivered asynchronously: each
    * arrives some submits after its step, and some are dropped when the host
@@ -237,48 +217,7 @@ export class SpikingTrainer {
     return () => (this.recordingListeners = this.recordingListeners.filter((l) => l !== listener));
   }
 
-  get step(): number {
-    return this.stepCount;
-  }
-
-  get epoch(): number {
-    return this.epochCount;
-  }
-
-  async train(n: number): Promise<void> {
-    this.stopped = false;
-    let left = n;
-    while (left > 0 && !this.stopped) {
-      const inEpoch = this.stepCount % this.stepsPerEpoch;
-      if (inEpoch === 0) this.writeEpochOrder();
-      const toRecord = Math.max(1, this.options.metricsEvery - this.sinceSnapshot);
-      const chunk = Math.min(left, this.options.stepsPerSubmit, this.stepsPerEpoch - inEpoch, toRecord);
-      await this.applyPaths();
-      this.submitSteps(chunk);
-      left -= chunk;
-      if (this.stepCount % this.stepsPerEpoch === 0) {
-        this.epochCount++;
-        this.submitEvaluation();
-        // 'auto' waits once per epoch for the epoch's rates, never inside it.
-        if (this.options.propagation === 'auto' && left > 0) await this.flush();
-      }
-      await this.throttle();
-    }
-  }
-
-  async trainEpochs(epochs: number): Promise<void> {
-    await this.train(epochs * this.stepsPerEpoch - (this.stepCount % this.stepsPerEpoch));
-  }
-
-  stop(): void {
-    this.stopped = true;
-  }
-
-  evaluate(): void {
-    this.submitEvaluation();
-  }
-
-  async flush(): Promise<void> {
+  override async flush(): Promise<void> {
     if (this.recorder?.pending) {
       // Slots still waiting for a staging buffer: read them now.
       const encoder = this.ctx.device.createCommandEncoder({ label: 'snn recording' });
@@ -286,13 +225,7 @@ export class SpikingTrainer {
       this.ctx.device.queue.submit([encoder.finish()]);
       if (capture) this.queueRecording(capture);
     }
-    while (this.pending.length) await Promise.all(this.pending.splice(0));
-    this.ctx.throwIfFailed();
-  }
-
-  destroy(): void {
-    this.stopped = true;
-    this.buffers.destroy();
+    await super.flush();
   }
 
   /** The propagation path of each layer's input currents in use now. */
@@ -300,80 +233,56 @@ export class SpikingTrainer {
     return this.variant.paths;
   }
 
+  protected trainDispatches(): readonly Dispatch[] {
+    return this.variant.train;
+  }
+
+  protected probeDispatches(): readonly Dispatch[] {
+    return this.probeStep;
+  }
+
+  protected updateDispatches(): readonly Dispatch[] {
+    return this.updateStep;
+  }
+
+  protected evaluationDispatches(): readonly Dispatch[] {
+    return this.variant.evaluation;
+  }
+
   /** Switches to the paths the latest firing rates ask for; dispatches are built once per combination. */
-  private async applyPaths(): Promise<void> {
+  protected override async beforeSubmit(): Promise<void> {
     const key = this.wantedPaths.join(',');
     if (key === this.variant.key) return;
     let next = this.variants.get(key);
     if (!next) {
       const paths = this.wantedPaths.slice();
-      next = (await this.ctx.buffers.grouped(() => this.buildVariant(paths), this.buffers)).value;
+      next = (await this.ctx.buffers.grouped(() => this.buildVariant(paths), this.res.buffers)).value;
       this.variants.set(key, next);
     }
     this.variants.set(this.variant.key, this.variant);
     this.variant = next;
   }
 
-  private writeEpochOrder(): void {
-    const perm = shuffledIndices(this.data.train.count, this.shuffle);
-    this.ctx.device.queue.writeBuffer(this.order, 0, perm as Uint32Array<ArrayBuffer>);
+  /** 'auto' waits once per epoch for the epoch's rates, never inside it. */
+  protected override async afterEpoch(left: number): Promise<void> {
+    if (this.options.propagation === 'auto' && left > 0) await this.flush();
   }
 
-  private submitSteps(count: number): void {
-    const encoder = this.ctx.device.createCommandEncoder({ label: 'snn train steps' });
-    const pass = encoder.beginComputePass();
-    let snapshot = false;
-    for (let i = 0; i < count; i++) {
-      this.stepCount++;
-      this.sinceSnapshot++;
-      const probe = this.sinceSnapshot >= this.options.metricsEvery || this.stepCount % this.stepsPerEpoch === 0;
-      encodeDispatches(pass, this.variant.train);
-      if (this.recorder?.due(this.stepCount)) {
-        encodeDispatches(pass, this.recorder.dispatches);
-        this.recorder.recorded(this.stepCount);
-      }
-      if (probe) {
-        encodeDispatches(pass, this.probeStep);
-        this.probed = true;
-      }
-      encodeDispatches(pass, this.updateStep);
-      if (probe && i === count - 1) snapshot = true;
-      else if (probe) this.sinceSnapshot = this.options.metricsEvery - 1;
-    }
-    pass.end();
-    const isEpochEnd = this.stepCount % this.stepsPerEpoch === 0;
-    const ticket = snapshot && !isEpochEnd ? this.reader.capture(encoder, 3) : null;
+  protected override encodeAfterStep(pass: GPUComputePassEncoder, step: number): void {
+    if (!this.recorder?.due(step)) return;
+    encodeDispatches(pass, this.recorder.dispatches);
+    this.recorder.recorded(step);
+  }
+
+  protected override captureAfterSteps(encoder: GPUCommandEncoder): void {
     const recording = this.recorder?.capture(encoder) ?? null;
-    this.ctx.device.queue.submit([encoder.finish()]);
-    if (ticket) {
-      this.sinceSnapshot = 0;
-      this.queueRecord(this.reader.collect(ticket), this.stepCount, this.epochCount, false);
-    }
-    if (recording) this.queueRecording(recording);
+    // Collected once the submit that holds the copy is queued.
+    if (recording) queueMicrotask(() => this.queueRecording(recording));
   }
 
-  private submitEvaluation(): void {
-    const encoder = this.ctx.device.createCommandEncoder({ label: 'snn evaluation' });
-    encoder.clearBuffer(this.metrics, TEST_SLOT * 4, 12);
-    const pass = encoder.beginComputePass();
-    encodeDispatches(pass, this.variant.evaluation);
-    pass.end();
-    const ticket = this.reader.capture(encoder, 3, true)!;
-    this.ctx.device.queue.submit([encoder.finish()]);
-    this.sinceSnapshot = 0;
-    this.queueRecord(this.reader.collect(ticket), this.stepCount, this.epochCount, true);
-  }
-
-  private queueRecord(values: Promise<Float32Array>, step: number, epoch: number, withTest: boolean): void {
-    const probed = this.probed;
-    this.track(
-      values.then((v) => {
-        const record = this.toRecord(v, step, epoch, withTest, probed);
-        // Only the epoch-end record picks paths, so the switch lands at the same step in every run.
-        if (withTest && probed) this.choosePaths(record.layers);
-        for (const l of this.listeners) l(record);
-      }),
-    );
+  /** Only the epoch-end record picks paths, so the switch lands at the same step in every run. */
+  protected override onRecord(record: SpikingMetricsRecord, withTest: boolean, probed: boolean): void {
+    if (withTest && probed) this.choosePaths(record.layers);
   }
 
   private queueRecording(capture: RecordingCapture): void {
@@ -382,13 +291,6 @@ export class SpikingTrainer {
         for (const r of recordings) for (const l of this.recordingListeners) l(r);
       }),
     );
-  }
-
-  /** Keeps a readback's promise until it settles, so `flush` can wait for it. */
-  private track(p: Promise<void>): void {
-    this.pending.push(p);
-    const forget = () => (this.pending = this.pending.filter((x) => x !== p));
-    p.then(forget, forget);
   }
 
   /** 'auto': each layer takes the path its input's measured density favours. */
@@ -400,11 +302,8 @@ export class SpikingTrainer {
     });
   }
 
-  private toRecord(v: Float32Array, step: number, epoch: number, withTest: boolean, probed: boolean): SpikingMetricsRecord {
-    const now = performance.now();
-    const dt = (now - (this.lastRecord.time || this.startTime)) / 1000;
-    const samples = (step - this.lastRecord.step) * this.config.batchSize;
-    this.lastRecord = { time: now, step };
+  protected toRecord(v: Float32Array, step: number, epoch: number, withTest: boolean, probed: boolean): SpikingMetricsRecord {
+    const { samplesPerSec, elapsedSec } = this.throughput(step, this.config.batchSize);
     const n = v[TRAIN_SLOT + 2];
     const trainLoss = n > 0 ? v[TRAIN_SLOT] / n : Number.NaN;
     const L = this.network.layers.length;
@@ -441,16 +340,10 @@ export class SpikingTrainer {
       testAcc: withTest && tn > 0 ? v[TEST_SLOT + 1] / tn : null,
       layers,
       warnings,
-      samplesPerSec: dt > 0 ? samples / dt : 0,
-      elapsedSec: (now - this.startTime) / 1000,
+      samplesPerSec,
+      elapsedSec,
       diverged: n > 0 && !(trainLoss < DIVERGED_LOSS_FACTOR * Math.log(this.data.classes)),
     };
-  }
-
-  private async throttle(): Promise<void> {
-    this.inFlight.push(this.ctx.device.queue.onSubmittedWorkDone());
-    while (this.inFlight.length > this.options.maxInFlight) await this.inFlight.shift();
-    this.ctx.throwIfFailed();
   }
 }
 

@@ -1,6 +1,5 @@
 import type { GpuDataset } from '../data/gpu-dataset';
-import { type Dispatch, encodeDispatches } from '../device/dispatch';
-import type { BufferGroup } from '../device/buffer-registry';
+import type { Dispatch } from '../device/dispatch';
 import type { GpuContext } from '../device/gpu-context';
 import { ConfigError } from '../errors';
 import { gatherBatch } from '../kernels/gather-batch';
@@ -15,10 +14,11 @@ import { alignmentProbes } from '../metrics/alignment-probes';
 import { layerSlot, metricsFloats, TEST_SLOT, TRAIN_SLOT } from '../metrics/layout';
 import { MetricsReader } from '../metrics/metrics-reader';
 import { type ParameterUpdate, parameterSettings, parameterUpdates } from '../optimizers/parameter-updates';
-import { Rng, shuffledIndices } from '../rng';
+import { Rng } from '../rng';
 import { findRule } from '../rules/registry';
 import { type Coefficients, type RuleSpec, trainsFeedback } from '../rules/rule';
 import { scheduleFactor, type TrainConfig } from './config';
+import { type LoopResources, StepLoop } from './step-loop';
 import { validateConfig } from './config';
 
 export interface LayerMetrics {
@@ -61,8 +61,6 @@ export interface TrainerOptions {
   evalRows?: number;
 }
 
-type Listener = (m: MetricsRecord) => void;
-
 /** A loss this many times chance level counts as divergence. */
 const DIVERGED_LOSS_FACTOR = 10;
 
@@ -73,46 +71,34 @@ const DEFAULTS: Required<TrainerOptions> = { metricsEvery: 50, bpAngles: false, 
  * is prebuilt once as a list of dispatches; the host only encodes, submits
  * and, now and then, captures the metrics buffer for an async readback.
  */
-export class Trainer {
+export class Trainer extends StepLoop<MetricsRecord> {
   readonly rule: RuleSpec;
-  readonly stepsPerEpoch: number;
-  private listeners: Listener[] = [];
-  private stepCount = 0;
-  private epochCount = 0;
-  private pending: Promise<void>[] = [];
-  private inFlight: Promise<unknown>[] = [];
-  private startTime = performance.now();
-  private lastRecord = { time: 0, step: 0 };
-  private sinceSnapshot = 0;
-  private stopped = false;
   /** The schedule factor last written to the optimisers; NaN forces a write. */
   private appliedFactor = 1;
 
   private constructor(
-    private readonly ctx: GpuContext,
+    ctx: GpuContext,
     readonly config: TrainConfig,
     readonly data: GpuDataset,
     readonly network: RateNetwork,
     private readonly options: Required<TrainerOptions>,
-    private readonly metrics: GPUBuffer,
-    private readonly order: GPUBuffer,
-    private readonly reader: MetricsReader,
     private readonly trainStep: Dispatch[],
     private readonly probeStep: Dispatch[],
     private readonly updateStep: Dispatch[],
     private readonly evaluation: Dispatch[],
     private readonly updates: ParameterUpdate[],
-    private readonly shuffle: Rng,
-    private readonly buffers: BufferGroup,
+    res: LoopResources,
   ) {
+    super(ctx, options, res, config.batchSize);
     this.rule = findRule(config.rule);
-    this.stepsPerEpoch = Math.floor(data.train.count / config.batchSize);
   }
 
   static async create(ctx: GpuContext, data: GpuDataset, config: TrainConfig, opts: TrainerOptions = {}): Promise<Trainer> {
     validateConfig(config);
     const { value, group } = await ctx.buffers.grouped(() => Trainer.build(ctx, data, config, opts));
-    return new Trainer(ctx, config, data, ...value, group);
+    const [net, options, metrics, order, reader, trainStep, probeStep, updateStep, evaluation, updates, shuffle] = value;
+    const res = { metrics, reader, order, trainCount: data.train.count, shuffle, buffers: group };
+    return new Trainer(ctx, config, data, net, options, trainStep, probeStep, updateStep, evaluation, updates, res);
   }
 
   private static async build(ctx: GpuContext, data: GpuDataset, config: TrainConfig, opts: TrainerOptions) {
@@ -173,57 +159,24 @@ export class Trainer {
     ] as const;
   }
 
-  onMetrics(listener: Listener): () => void {
-    this.listeners.push(listener);
-    return () => (this.listeners = this.listeners.filter((l) => l !== listener));
+  protected trainDispatches(): readonly Dispatch[] {
+    return this.trainStep;
   }
 
-  get step(): number {
-    return this.stepCount;
+  protected probeDispatches(): readonly Dispatch[] {
+    return this.probeStep;
   }
 
-  get epoch(): number {
-    return this.epochCount;
+  protected updateDispatches(): readonly Dispatch[] {
+    return this.updateStep;
   }
 
-  /** Runs `n` steps (crossing epoch boundaries, which reshuffle and evaluate). */
-  async train(n: number): Promise<void> {
-    this.stopped = false;
-    let left = n;
-    while (left > 0 && !this.stopped) {
-      const inEpoch = this.stepCount % this.stepsPerEpoch;
-      if (inEpoch === 0) this.writeEpochOrder();
-      // A submit ends at a metric step, so records come every metricsEvery steps exactly.
-      const toRecord = Math.max(1, this.options.metricsEvery - this.sinceSnapshot);
-      const chunk = Math.min(left, this.options.stepsPerSubmit, this.stepsPerEpoch - inEpoch, toRecord);
-      this.submitSteps(chunk);
-      left -= chunk;
-      if (this.stepCount % this.stepsPerEpoch === 0) {
-        this.epochCount++;
-        this.submitEvaluation();
-      }
-      await this.throttle();
-    }
+  protected evaluationDispatches(): readonly Dispatch[] {
+    return this.evaluation;
   }
 
-  async trainEpochs(epochs: number): Promise<void> {
-    await this.train(epochs * this.stepsPerEpoch - (this.stepCount % this.stepsPerEpoch));
-  }
-
-  /** Stops `train` after the submit in progress; metrics already queued still arrive. */
-  stop(): void {
-    this.stopped = true;
-  }
-
-  /** Evaluates the whole test set now (also done at every epoch's end). */
-  evaluate(): void {
-    this.submitEvaluation();
-  }
-
-  /** Waits for every queued metric record. */
-  async flush(): Promise<void> {
-    while (this.pending.length) await Promise.all(this.pending.splice(0));
-    this.ctx.throwIfFailed();
+  protected override async beforeSubmit(): Promise<void> {
+    this.applySchedule();
   }
 
   /** Changes the learning rates from the next submit on (B follows W unless it has its own). */
@@ -249,66 +202,8 @@ export class Trainer {
     for (const u of this.updates) u.step.update(s[u.kind]);
   }
 
-  private writeEpochOrder(): void {
-    const perm = shuffledIndices(this.data.train.count, this.shuffle);
-    this.ctx.device.queue.writeBuffer(this.order, 0, perm as Uint32Array<ArrayBuffer>);
-  }
-
-  private submitSteps(count: number): void {
-    this.applySchedule();
-    const encoder = this.ctx.device.createCommandEncoder({ label: 'train steps' });
-    const pass = encoder.beginComputePass();
-    let snapshot = false;
-    for (let i = 0; i < count; i++) {
-      this.stepCount++;
-      this.sinceSnapshot++;
-      const probe = this.sinceSnapshot >= this.options.metricsEvery || this.stepCount % this.stepsPerEpoch === 0;
-      encodeDispatches(pass, this.trainStep);
-      if (probe) encodeDispatches(pass, this.probeStep);
-      encodeDispatches(pass, this.updateStep);
-      // Only the last step of a submit can be captured: probes of earlier ones would be overwritten.
-      if (probe && i === count - 1) snapshot = true;
-      else if (probe) this.sinceSnapshot = this.options.metricsEvery - 1;
-    }
-    pass.end();
-    const isEpochEnd = this.stepCount % this.stepsPerEpoch === 0;
-    // At an epoch's end the snapshot waits for the evaluation that follows.
-    const ticket = snapshot && !isEpochEnd ? this.reader.capture(encoder, 3) : null;
-    this.ctx.device.queue.submit([encoder.finish()]);
-    if (ticket) {
-      this.sinceSnapshot = 0;
-      this.queueRecord(this.reader.collect(ticket), this.stepCount, this.epochCount, false);
-    }
-  }
-
-  private submitEvaluation(): void {
-    const encoder = this.ctx.device.createCommandEncoder({ label: 'evaluation' });
-    encoder.clearBuffer(this.metrics, TEST_SLOT * 4, 12);
-    const pass = encoder.beginComputePass();
-    encodeDispatches(pass, this.evaluation);
-    pass.end();
-    const ticket = this.reader.capture(encoder, 3, true)!;
-    this.ctx.device.queue.submit([encoder.finish()]);
-    this.sinceSnapshot = 0;
-    this.queueRecord(this.reader.collect(ticket), this.stepCount, this.epochCount, true);
-  }
-
-  private queueRecord(values: Promise<Float32Array>, step: number, epoch: number, withTest: boolean): void {
-    const p = values.then((v) => {
-      const record = this.toRecord(v, step, epoch, withTest);
-      for (const l of this.listeners) l(record);
-    });
-    this.pending.push(p);
-    // flush() reports a failure; this only forgets the promise once settled.
-    const forget = () => (this.pending = this.pending.filter((x) => x !== p));
-    p.then(forget, forget);
-  }
-
-  private toRecord(v: Float32Array, step: number, epoch: number, withTest: boolean): MetricsRecord {
-    const now = performance.now();
-    const dt = (now - (this.lastRecord.time || this.startTime)) / 1000;
-    const samples = (step - this.lastRecord.step) * this.config.batchSize;
-    this.lastRecord = { time: now, step };
+  protected toRecord(v: Float32Array, step: number, epoch: number, withTest: boolean): MetricsRecord {
+    const { samplesPerSec, elapsedSec } = this.throughput(step, this.config.batchSize);
     const n = v[TRAIN_SLOT + 2];
     const trainLoss = n > 0 ? v[TRAIN_SLOT] / n : Number.NaN;
     const feedback = this.rule.feedback;
@@ -335,24 +230,11 @@ export class Trainer {
       testLoss: withTest && tn > 0 ? v[TEST_SLOT] / tn : null,
       testAcc: withTest && tn > 0 ? v[TEST_SLOT + 1] / tn : null,
       layers,
-      samplesPerSec: dt > 0 ? samples / dt : 0,
-      elapsedSec: (now - this.startTime) / 1000,
+      samplesPerSec,
+      elapsedSec,
       // Non-finite, or far above chance (ln(classes) for cross-entropy): it will not recover.
       diverged: n > 0 && !(trainLoss < DIVERGED_LOSS_FACTOR * Math.log(this.data.classes)),
     };
-  }
-
-  // Keeps at most maxInFlight submits queued: a fence, not a readback.
-  private async throttle(): Promise<void> {
-    this.inFlight.push(this.ctx.device.queue.onSubmittedWorkDone());
-    while (this.inFlight.length > this.options.maxInFlight) await this.inFlight.shift();
-    this.ctx.throwIfFailed();
-  }
-
-  /** Stops training and frees every GPU buffer this trainer allocated (not the dataset's). */
-  destroy(): void {
-    this.stopped = true;
-    this.buffers.destroy();
   }
 }
 

@@ -1,0 +1,221 @@
+// The host side of training, shared by the rate and the spiking trainer:
+// record prebuilt dispatches, several steps per submit; reshuffle and evaluate
+// at epoch ends; capture the metrics buffer every `metricsEvery` steps and
+// turn each capture into a record asynchronously. Nothing in here waits on a
+// readback; the loop only keeps at most `maxInFlight` submits queued.
+import type { BufferGroup } from '../device/buffer-registry';
+import { type Dispatch, encodeDispatches } from '../device/dispatch';
+import type { GpuContext } from '../device/gpu-context';
+import { TEST_SLOT } from '../metrics/layout';
+import type { MetricsReader } from '../metrics/metrics-reader';
+import { type Rng, shuffledIndices } from '../rng';
+
+export interface LoopOptions {
+  /** Steps between metric records (each costs one async readback). */
+  metricsEvery: number;
+  /** Steps recorded into one command buffer. */
+  stepsPerSubmit: number;
+  /** Submits allowed in flight before the host waits for the GPU to catch up. */
+  maxInFlight: number;
+}
+
+/** The GPU side a loop drives: buffers it writes or captures, and the dispatch lists of a step. */
+export interface LoopResources {
+  metrics: GPUBuffer;
+  reader: MetricsReader;
+  /** The training set's example order, rewritten every epoch. */
+  order: GPUBuffer;
+  trainCount: number;
+  shuffle: Rng;
+  /** Every buffer the trainer allocated, freed by destroy(). */
+  buffers: BufferGroup;
+}
+
+export abstract class StepLoop<R> {
+  readonly stepsPerEpoch: number;
+  protected stepCount = 0;
+  protected epochCount = 0;
+  protected stopped = false;
+  /** Whether a probe has run since the trainer was created (records before it have empty probe slots). */
+  protected probed = false;
+  private listeners: Array<(r: R) => void> = [];
+  private pending: Promise<void>[] = [];
+  private inFlight: Promise<unknown>[] = [];
+  private sinceSnapshot = 0;
+  private readonly startTime = performance.now();
+  private lastRecord = { time: 0, step: 0 };
+
+  protected constructor(
+    protected readonly ctx: GpuContext,
+    protected readonly loop: LoopOptions,
+    protected readonly res: LoopResources,
+    batchSize: number,
+  ) {
+    this.stepsPerEpoch = Math.floor(res.trainCount / batchSize);
+  }
+
+  /** One training step's dispatches (gather, forward, loss, backward). */
+  protected abstract trainDispatches(): readonly Dispatch[];
+  /** Dispatches that fill the metric slots, run on metric steps before the updates. */
+  protected abstract probeDispatches(): readonly Dispatch[];
+  protected abstract updateDispatches(): readonly Dispatch[];
+  /** The whole test set's forward and loss. */
+  protected abstract evaluationDispatches(): readonly Dispatch[];
+  /** A record from a metrics capture. */
+  protected abstract toRecord(values: Float32Array, step: number, epoch: number, withTest: boolean, probed: boolean): R;
+
+  /** Host work before each submit (a learning-rate schedule, a switch of dispatch variants). */
+  protected async beforeSubmit(): Promise<void> {}
+  /** Host work after an epoch's evaluation was submitted; `left` steps remain in this call. */
+  protected async afterEpoch(_left: number): Promise<void> {}
+  /** Extra dispatches after step `step`'s training dispatches (recording). */
+  protected encodeAfterStep(_pass: GPUComputePassEncoder, _step: number): void {}
+  /** Extra copies at the end of a training submit's encoder (recording captures). */
+  protected captureAfterSteps(_encoder: GPUCommandEncoder): void {}
+  /** Called with each record before the listeners. */
+  protected onRecord(_record: R, _withTest: boolean, _probed: boolean): void {}
+
+  onMetrics(listener: (r: R) => void): () => void {
+    this.listeners.push(listener);
+    return () => (this.listeners = this.listeners.filter((l) => l !== listener));
+  }
+
+  get step(): number {
+    return this.stepCount;
+  }
+
+  get epoch(): number {
+    return this.epochCount;
+  }
+
+  /** Runs `n` steps (crossing epoch boundaries, which reshuffle and evaluate). */
+  async train(n: number): Promise<void> {
+    this.stopped = false;
+    let left = n;
+    while (left > 0 && !this.stopped) {
+      const inEpoch = this.stepCount % this.stepsPerEpoch;
+      if (inEpoch === 0) this.writeEpochOrder();
+      // A submit ends at a metric step, so records come every metricsEvery steps exactly.
+      const toRecord = Math.max(1, this.loop.metricsEvery - this.sinceSnapshot);
+      const chunk = Math.min(left, this.loop.stepsPerSubmit, this.stepsPerEpoch - inEpoch, toRecord);
+      await this.beforeSubmit();
+      this.submitSteps(chunk);
+      left -= chunk;
+      if (this.stepCount % this.stepsPerEpoch === 0) {
+        this.epochCount++;
+        this.submitEvaluation();
+        await this.afterEpoch(left);
+      }
+      await this.throttle();
+    }
+  }
+
+  async trainEpochs(epochs: number): Promise<void> {
+    await this.train(epochs * this.stepsPerEpoch - (this.stepCount % this.stepsPerEpoch));
+  }
+
+  /** Stops `train` after the submit in progress; metrics already queued still arrive. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Evaluates the whole test set now (also done at every epoch's end). */
+  evaluate(): void {
+    this.submitEvaluation();
+  }
+
+  /** Waits for every queued metric record. */
+  async flush(): Promise<void> {
+    while (this.pending.length) await Promise.all(this.pending.splice(0));
+    this.ctx.throwIfFailed();
+  }
+
+  /** Stops training and frees every GPU buffer this trainer allocated (not the dataset's). */
+  destroy(): void {
+    this.stopped = true;
+    this.res.buffers.destroy();
+  }
+
+  /** Samples per second since the previous record (readbacks arrive in bursts: noisy), and time since creation. */
+  protected throughput(step: number, batchSize: number): { samplesPerSec: number; elapsedSec: number } {
+    const now = performance.now();
+    const dt = (now - (this.lastRecord.time || this.startTime)) / 1000;
+    const samples = (step - this.lastRecord.step) * batchSize;
+    this.lastRecord = { time: now, step };
+    return { samplesPerSec: dt > 0 ? samples / dt : 0, elapsedSec: (now - this.startTime) / 1000 };
+  }
+
+  /** Keeps a readback's promise until it settles, so `flush` can wait for it. */
+  protected track(p: Promise<void>): void {
+    this.pending.push(p);
+    // flush() reports a failure; this only forgets the promise once settled.
+    const forget = () => (this.pending = this.pending.filter((x) => x !== p));
+    p.then(forget, forget);
+  }
+
+  private writeEpochOrder(): void {
+    const perm = shuffledIndices(this.res.trainCount, this.res.shuffle);
+    this.ctx.device.queue.writeBuffer(this.res.order, 0, perm as Uint32Array<ArrayBuffer>);
+  }
+
+  private submitSteps(count: number): void {
+    const encoder = this.ctx.device.createCommandEncoder({ label: 'train steps' });
+    const pass = encoder.beginComputePass();
+    let snapshot = false;
+    for (let i = 0; i < count; i++) {
+      this.stepCount++;
+      this.sinceSnapshot++;
+      const probe = this.sinceSnapshot >= this.loop.metricsEvery || this.stepCount % this.stepsPerEpoch === 0;
+      encodeDispatches(pass, this.trainDispatches());
+      this.encodeAfterStep(pass, this.stepCount);
+      if (probe) {
+        encodeDispatches(pass, this.probeDispatches());
+        this.probed = true;
+      }
+      encodeDispatches(pass, this.updateDispatches());
+      // Only the last step of a submit can be captured: probes of earlier ones would be overwritten.
+      if (probe && i === count - 1) snapshot = true;
+      else if (probe) this.sinceSnapshot = this.loop.metricsEvery - 1;
+    }
+    pass.end();
+    const isEpochEnd = this.stepCount % this.stepsPerEpoch === 0;
+    // At an epoch's end the snapshot waits for the evaluation that follows.
+    const ticket = snapshot && !isEpochEnd ? this.res.reader.capture(encoder, 3) : null;
+    this.captureAfterSteps(encoder);
+    this.ctx.device.queue.submit([encoder.finish()]);
+    if (ticket) {
+      this.sinceSnapshot = 0;
+      this.queueRecord(this.res.reader.collect(ticket), this.stepCount, this.epochCount, false);
+    }
+  }
+
+  private submitEvaluation(): void {
+    const encoder = this.ctx.device.createCommandEncoder({ label: 'evaluation' });
+    encoder.clearBuffer(this.res.metrics, TEST_SLOT * 4, 12);
+    const pass = encoder.beginComputePass();
+    encodeDispatches(pass, this.evaluationDispatches());
+    pass.end();
+    const ticket = this.res.reader.capture(encoder, 3, true)!;
+    this.ctx.device.queue.submit([encoder.finish()]);
+    this.sinceSnapshot = 0;
+    this.queueRecord(this.res.reader.collect(ticket), this.stepCount, this.epochCount, true);
+  }
+
+  private queueRecord(values: Promise<Float32Array>, step: number, epoch: number, withTest: boolean): void {
+    const probed = this.probed;
+    this.track(
+      values.then((v) => {
+        const record = this.toRecord(v, step, epoch, withTest, probed);
+        this.onRecord(record, withTest, probed);
+        for (const l of this.listeners) l(record);
+      }),
+    );
+  }
+
+  // Keeps at most maxInFlight submits queued: a fence, not a readback.
+  private async throttle(): Promise<void> {
+    this.inFlight.push(this.ctx.device.queue.onSubmittedWorkDone());
+    while (this.inFlight.length > this.loop.maxInFlight) await this.inFlight.shift();
+    this.ctx.throwIfFailed();
+  }
+}
