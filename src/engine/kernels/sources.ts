@@ -27,6 +27,12 @@ import epropFilter from '../../shaders/eprop_filter.wgsl?raw';
 import epropPsi from '../../shaders/eprop_psi.wgsl?raw';
 import epropFactor from '../../shaders/eprop_factor.wgsl?raw';
 import epropOnline from '../../shaders/eprop_online.wgsl?raw';
+import emstdpEncode from '../../shaders/emstdp_encode.wgsl?raw';
+import emstdpWindow from '../../shaders/emstdp_window.wgsl?raw';
+import emstdpUpdate from '../../shaders/emstdp_update.wgsl?raw';
+import bpstdpForward from '../../shaders/bpstdp_forward.wgsl?raw';
+import bpstdpError from '../../shaders/bpstdp_error.wgsl?raw';
+import spikeCountMetrics from '../../shaders/spike_count_metrics.wgsl?raw';
 
 export const SHADERS = {
   matmul: activations + matmul,
@@ -55,4 +61,10 @@ export const SHADERS = {
   epropPsi,
   epropFactor,
   epropOnline,
+  emstdpEncode: random + emstdpEncode,
+  emstdpWindow,
+  emstdpUpdate,
+  bpstdpForward,
+  bpstdpError: random + bpstdpError,
+  spikeCountMetrics,
 } as const;
