@@ -11,6 +11,7 @@ import { defaultDataDir, packageRoot } from '../src/cli/package-root';
 import { uploadDataset } from '../src/engine/data/gpu-dataset';
 import { DATASETS, type Dataset, type DatasetName } from '../src/engine/data/loader';
 import { resolveSpikingConfig } from '../src/engine/spiking/config';
+import { createSpikingTrainer } from '../src/engine/spiking/create-trainer';
 import { type SpikingMetricsRecord, SpikingTrainer } from '../src/engine/spiking/trainer';
 import { SNN_PRESET_KEYS, SNN_PRESETS, SNN_TARGETS, type SnnPreset, THROUGHPUT_NET } from './snn-presets';
 
@@ -84,7 +85,7 @@ async function runAccuracy(p: SnnPreset, dataset: DatasetName, data: Dataset, ep
   let steps = 0;
   const config = resolveSpikingConfig(p.config);
   try {
-    const trainer = await SpikingTrainer.create(ctx, uploadDataset(ctx, data), config, { metricsEvery: 100 });
+    const trainer = await createSpikingTrainer(ctx, uploadDataset(ctx, data), config, { metricsEvery: 100 });
     trainer.onMetrics((m) => {
       records.push(m);
       if (m.testAcc !== null) process.stderr.write(`  epoch ${m.epoch}/${epochs}: test ${pct(m.testAcc)}, rates ${m.layers.map((l) => pct(l.firingRate)).join('/')}, ${duration(m.elapsedSec)}\n`);

@@ -51,6 +51,10 @@ const FIELD_FLAGS: Record<string, string> = {
   'eprop.feedback': '--eprop-feedback',
   'eprop.update': '--eprop-update',
   'eprop.kappa': '--eprop-kappa',
+  'emstdp.feedback': '--emstdp-feedback',
+  'emstdp.lr': '--emstdp-lr',
+  'bpstdp.mu': '--bpstdp-mu',
+  'bpstdp.window': '--bpstdp-window',
   'tssl.tauS': '--tau-s',
 };
 

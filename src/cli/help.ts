@@ -57,7 +57,8 @@ Spiking networks (chosen by --neuron or a surrogate-* rule)
                             surrogate-gradient BPTT with the error carried down by W^T,
                             random B, direct B, sign(W)^T or Kolen-Pollack's B; or
                             TSSL-BP (PSP neurons, errors at spike times; try --steps 5);
-                            or e-prop (eligibility traces, a leaky readout)
+                            or e-prop (eligibility traces, a leaky readout); or the
+                            spike-only emstdp and bpstdp (IF neurons, local updates)
                             (default ${sd.rule})
   --neuron NAME             ${NEURON_MODELS.join(' | ')} (default ${sd.neuron.model})
   --steps T                 simulation steps per example (default ${sd.steps})
@@ -81,6 +82,11 @@ Spiking networks (chosen by --neuron or a surrogate-* rule)
   --eprop-update NAME       factorised | online: one matmul, or per-synapse traces
                             walked forward in time (default ${sd.eprop.update})
   --eprop-kappa X           e-prop's readout decay (default ${sd.eprop.kappa.toFixed(4)})
+  --emstdp-feedback NAME    symmetric | random | direct: EMSTDP's error network
+                            (default ${sd.emstdp.feedback})
+  --emstdp-lr X             EMSTDP's learning rate (default ${sci(sd.emstdp.lr)})
+  --bpstdp-mu X             BP-STDP's learning rate mu (default ${sci(sd.bpstdp.mu)})
+  --bpstdp-window N         BP-STDP's activity window eps in steps (default ${sd.bpstdp.window})
   --tau-m X, --tau-s X      TSSL-BP's membrane and PSP time constants in steps
                             (default ${sd.tssl.tauM}, ${sd.tssl.tauS})
   Spiking runs default to --optimizer ${sd.optimizer.method} --lr ${sci(sd.optimizer.lr)}, batch ${sd.batchSize},

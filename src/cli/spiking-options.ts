@@ -30,6 +30,10 @@ export const SPIKING_FLAGS: FlagKinds = {
   'eprop-feedback': 'value',
   'eprop-update': 'value',
   'eprop-kappa': 'value',
+  'emstdp-feedback': 'value',
+  'emstdp-lr': 'value',
+  'bpstdp-mu': 'value',
+  'bpstdp-window': 'value',
   'tau-s': 'value',
 };
 
@@ -97,6 +101,12 @@ export function spikingConfig(args: ParsedArgs): SpikingConfig {
     ...(epropUpdate ? { update: epropUpdate } : {}),
     ...(kappa !== undefined ? { kappa } : {}),
   };
+  const emstdpFeedback = choiceFlag(args, 'emstdp-feedback', ['symmetric', 'random', 'direct'] as const);
+  const emstdpLr = numberFlag(args, 'emstdp-lr', { min: 0 });
+  partial.emstdp = { ...(emstdpFeedback ? { feedback: emstdpFeedback } : {}), ...(emstdpLr !== undefined ? { lr: emstdpLr } : {}) };
+  const mu = numberFlag(args, 'bpstdp-mu', { min: 0 });
+  const window = numberFlag(args, 'bpstdp-window', { integer: true, min: 1 });
+  partial.bpstdp = { ...(mu !== undefined ? { mu } : {}), ...(window !== undefined ? { window } : {}) };
   const kind = choiceFlag(args, 'surrogate', SURROGATES);
   const slope = numberFlag(args, 'surrogate-slope');
   if (kind !== undefined || slope !== undefined) partial.surrogate = { ...(kind ? { kind } : {}), ...(slope !== undefined ? { slope } : {}) };

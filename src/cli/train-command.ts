@@ -13,7 +13,8 @@ import { TRAIN_FLAGS, type TrainOptions, trainOptions } from './train-options';
 import type { GpuDataset } from '../engine/data/gpu-dataset';
 import type { GpuContext } from '../engine/device/gpu-context';
 import type { SpikingConfig } from '../engine/spiking/config';
-import { type SpikingMetricsRecord, SpikingTrainer } from '../engine/spiking/trainer';
+import { createSpikingTrainer } from '../engine/spiking/create-trainer';
+import type { SpikingMetricsRecord } from '../engine/spiking/trainer';
 
 /** The documented shape of a `--json` line (and nothing more). */
 export function jsonRecord(m: MetricsRecord, device: string) {
@@ -140,7 +141,7 @@ export function spikingJsonRecord(m: SpikingMetricsRecord, device: string) {
 }
 
 async function runSpiking(ctx: GpuContext, data: GpuDataset, opts: TrainOptions, c: SpikingConfig, progress: Progress): Promise<number> {
-  const trainer = await SpikingTrainer.create(ctx, data, c, { metricsEvery: opts.metricsEvery, propagation: opts.propagation });
+  const trainer = await createSpikingTrainer(ctx, data, c, { metricsEvery: opts.metricsEvery, propagation: opts.propagation });
   // Each warning is printed once, when it first appears.
   const warned = new Set<string>();
   const sizes = [data.pixels, ...c.hidden, data.classes].join('-');
@@ -193,7 +194,7 @@ async function runSpiking(ctx: GpuContext, data: GpuDataset, opts: TrainOptions,
   }
   const l = last as SpikingMetricsRecord | null;
   const t = lastTest as SpikingMetricsRecord | null;
-  const rates = l ? l.layers.map((x) => pct(x.firingRate)).join(' / ') : '–';
+  const rates = l && l.layers.some((x) => Number.isFinite(x.firingRate)) ? l.layers.map((x) => pct(x.firingRate)).join(' / ') : '–';
   const summary =
     `${interrupted ? 'interrupted' : 'done'}: test accuracy ${pct(t?.testAcc)} (loss ${fixed(t?.testLoss)}), ` +
     `train loss ${fixed(l?.trainLoss)}, firing rates ${rates}, ${trainer.epoch} epoch(s) in ${duration(l?.elapsedSec ?? 0)}\n`;

@@ -27,12 +27,22 @@ export type SurrogateRule = keyof typeof SURROGATE_RULES;
  * times; e-prop (Bellec et al. 2020) sends the readout's error to every hidden
  * layer through its own B (the direct layout) and learns by eligibility traces.
  */
-export const OWN_RULES = { 'tssl-bp': 'bp', eprop: 'dfa' } as const;
+export const OWN_RULES = { 'tssl-bp': 'bp', eprop: 'dfa', emstdp: 'bp', bpstdp: 'bp' } as const;
+
+/** Spike-only rules with their own integrate-and-fire neurons and local updates, no optimiser (stdp-trainer.ts). */
+export const STDP_RULES = ['emstdp', 'bpstdp'] as const;
+export function isStdpRule(rule: SpikingRule): boolean {
+  return (STDP_RULES as readonly string[]).includes(rule);
+}
+
+/** EMSTDP's error pathway, as rate rules name it: W^T (symmetric), fixed random B, or direct from the output. */
+export const EMSTDP_FEEDBACK_RULES = { symmetric: 'bp', random: 'fa', direct: 'dfa' } as const;
 export type SpikingRule = SurrogateRule | keyof typeof OWN_RULES;
 export const SPIKING_RULES = [...Object.keys(SURROGATE_RULES), ...Object.keys(OWN_RULES)] as SpikingRule[];
 
 /** The rate rule whose backward weights (W^T, B, sign(W)^T...) a spiking rule uses. */
-export function feedbackRuleOf(rule: SpikingRule): string {
+export function feedbackRuleOf(rule: SpikingRule, c?: Pick<SpikingConfig, 'emstdp'>): string {
+  if (rule === 'emstdp' && c) return EMSTDP_FEEDBACK_RULES[c.emstdp.feedback];
   return rule in SURROGATE_RULES ? SURROGATE_RULES[rule as SurrogateRule] : OWN_RULES[rule as keyof typeof OWN_RULES];
 }
 
@@ -56,6 +66,10 @@ export interface SpikingConfig {
   tssl: { tauM: number; tauS: number };
   /** e-prop's learning signal (B = W_out^T, fixed random, or trained like W_out), update form, and readout decay. */
   eprop: { feedback: EpropFeedback; update: EpropUpdate; kappa: number };
+  /** EMSTDP (Shrestha et al. 2019): error pathway, learning rate, output error-spike threshold. */
+  emstdp: { feedback: keyof typeof EMSTDP_FEEDBACK_RULES; lr: number; epsilon: number };
+  /** BP-STDP (Tavanaei & Maida 2019): learning rate mu, window eps in steps, input and teacher spike probabilities. */
+  bpstdp: { mu: number; window: number; inputGain: number; teacherRate: number };
   optimizer: OptimizerConfig;
   /** Kolen-Pollack's decoupled decay of W and B; null means the rule's default. */
   tiedDecay: number | null;
@@ -92,6 +106,11 @@ export const DEFAULT_SPIKING_CONFIG: SpikingConfig = {
   tssl: { tauM: 5, tauS: 3 },
   // kappa = exp(-1 / 20): a 20-step readout time constant, like the membrane's.
   eprop: { feedback: 'symmetric', update: 'factorised', kappa: Math.exp(-1 / 20) },
+  // EMSTDP_main.py's epsilon 3 and symmetric feedback; its lr ~1e-4 is for many
+  // epochs (12% after 512 images), so 3e-3 as in our learning test.
+  emstdp: { feedback: 'symmetric', lr: 3e-3, epsilon: 3 },
+  // The reimplementation's mu 5e-4, eps 5, 250 Hz input and teacher at 1 ms steps.
+  bpstdp: { mu: 5e-4, window: 5, inputGain: 0.25, teacherRate: 0.25 },
   // Momentum SGD, as in the rate engine. snnTorch's tutorials use Adam (5e-4),
   // which suits BP, but under FA it drove the hidden layer to 55% firing and
   // chance accuracy in 128 steps (784-48-10, T = 8), where SGD reached 55%.
@@ -101,7 +120,9 @@ export const DEFAULT_SPIKING_CONFIG: SpikingConfig = {
   seed: 1,
 };
 
-export type SpikingConfigInput = Partial<Omit<SpikingConfig, 'optimizer' | 'neuron' | 'surrogate' | 'tssl' | 'eprop'>> & {
+export type SpikingConfigInput = Partial<Omit<SpikingConfig, 'optimizer' | 'neuron' | 'surrogate' | 'tssl' | 'eprop' | 'emstdp' | 'bpstdp'>> & {
+  emstdp?: Partial<SpikingConfig['emstdp']>;
+  bpstdp?: Partial<SpikingConfig['bpstdp']>;
   eprop?: Partial<SpikingConfig['eprop']>;
   optimizer?: Partial<OptimizerConfig>;
   tssl?: Partial<SpikingConfig['tssl']>;
@@ -118,6 +139,8 @@ export function resolveSpikingConfig(partial: SpikingConfigInput): SpikingConfig
     surrogate: { ...DEFAULT_SPIKING_CONFIG.surrogate, ...(partial.surrogate ?? {}) },
     tssl: { ...DEFAULT_SPIKING_CONFIG.tssl, ...(partial.tssl ?? {}) },
     eprop: { ...DEFAULT_SPIKING_CONFIG.eprop, ...(partial.eprop ?? {}) },
+    emstdp: { ...DEFAULT_SPIKING_CONFIG.emstdp, ...(partial.emstdp ?? {}) },
+    bpstdp: { ...DEFAULT_SPIKING_CONFIG.bpstdp, ...(partial.bpstdp ?? {}) },
     optimizer: { ...DEFAULT_SPIKING_CONFIG.optimizer, ...(partial.optimizer ?? {}) },
   };
   validateSpikingConfig(c);
@@ -183,6 +206,14 @@ export function validateSpikingConfig(c: SpikingConfig): void {
       }
     }
   }
+  oneOf('emstdp.feedback', c.emstdp.feedback, Object.keys(EMSTDP_FEEDBACK_RULES) as Array<keyof typeof EMSTDP_FEEDBACK_RULES>);
+  nonNegative('emstdp.lr', c.emstdp.lr);
+  if (!(c.emstdp.epsilon > 0)) throw new ConfigError('emstdp.epsilon', `must be a positive number of error counts (got ${c.emstdp.epsilon}).`);
+  nonNegative('bpstdp.mu', c.bpstdp.mu);
+  if (!Number.isInteger(c.bpstdp.window) || c.bpstdp.window < 1) throw new ConfigError('bpstdp.window', `must be a whole number of steps of at least 1 (got ${c.bpstdp.window}).`);
+  inRange('bpstdp.inputGain', c.bpstdp.inputGain, 0, 1, false);
+  inRange('bpstdp.teacherRate', c.bpstdp.teacherRate, 0, 1, false);
+  if (c.rule === 'emstdp' && c.steps < 4) throw new ConfigError('steps', `EMSTDP splits T into two phases of floor(T/2) - 1 steps; give T of at least 4 (got ${c.steps}).`);
   for (const k of ['tauM', 'tauS'] as const) {
     if (!(c.tssl[k] >= 1) || !Number.isFinite(c.tssl[k])) throw new ConfigError(`tssl.${k}`, `must be a number of steps of at least 1 (got ${c.tssl[k]}).`);
   }

@@ -16,7 +16,7 @@ import { findRule } from '../rules/registry';
 import type { RuleSpec } from '../rules/rule';
 import { DEFAULT_CONFIG, type TrainConfig } from '../training/config';
 import { type LoopResources, StepLoop } from '../training/step-loop';
-import { feedbackRuleOf, layerNeuron, type SpikingConfig, validateSpikingConfig } from './config';
+import { feedbackRuleOf, isStdpRule, layerNeuron, type SpikingConfig, validateSpikingConfig } from './config';
 import { allocateRuleBatch, stepPasses, trainsFeedbackWeights } from './step-program';
 import { largestSpikeArray, type Propagation, type SpikeBatch } from './passes';
 import { prefersEventDriven } from '../kernels/spike-propagation';
@@ -139,6 +139,7 @@ export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
 
   static async create(ctx: GpuContext, data: GpuDataset, config: SpikingConfig, opts: SpikingTrainerOptions = {}): Promise<SpikingTrainer> {
     validateSpikingConfig(config);
+    if (isStdpRule(config.rule)) throw new ConfigError('rule', `${config.rule} trains with its own neurons and updates: create it with createSpikingTrainer.`);
     const { value, group } = await ctx.buffers.grouped(() => SpikingTrainer.build(ctx, data, config, opts));
     const [net, options, metrics, order, reader, variant, buildVariant, probeStep, updateStep, shuffle, batch, recorder] = value;
     const res = { metrics, reader, order, trainCount: data.train.count, shuffle, buffers: group };
