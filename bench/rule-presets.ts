@@ -48,12 +48,14 @@ export interface RulePreset {
 //   bp   lr 0.05 cosine                       98.15%
 //   fa   lr 0.01 constant                     96.58%  top angle 60.7 deg
 //   fa   lr 0.03 cosine                       97.12%  top angle 69.2 deg
-// Rules whose backward weights track W (bp, ss, sa, kp) take bp's rate; the
-// rest, whose hidden layers learn through misaligned feedback, take 0.03
+// Rules whose backward weights are W's from the start (bp, ss, kp) take bp's
+// rate; the rest, whose hidden layers first learn through misaligned
+// feedback, take 0.03 (ia 0.01: it went NaN at 0.03)
 // (standardised inputs, a ~9x larger step for layer 1, blew them up on narrow
 // networks).
 const SGD = { method: 'momentum', lr: 0.03, momentum: 0.9 } as const;
 const SGD_ALIGNED = { method: 'momentum', lr: 0.05, momentum: 0.9 } as const;
+const SGD_SLOW = { method: 'momentum', lr: 0.01, momentum: 0.9 } as const;
 
 // B's own learning rate for rules whose B follows a regulariser. The default
 // coefficients (1e-3 to 2e-3) were set for ~450k ImageNet steps; at lr 0.01 for
@@ -115,7 +117,8 @@ export const RULE_PRESETS: readonly RulePreset[] = [
   {
     key: 'ia',
     rule: 'ia',
-    optimizer: SGD,
+    // At 0.03 (with B's lr equal) IA's loss went NaN within the first epoch; 0.01 trained in the short runs.
+    optimizer: SGD_SLOW,
     // Not FEEDBACK_LR: on activity, IA's null term shrinks B faster the faster
     // B learns, and accuracy fell with B's learning rate (table above).
     source: 'Rule defaults amp 2e-3, null 1e-3, decay 1e-3 (Kunin et al. 2020); B lr = W lr, the best of 0.01, 0.1, 0.5 in short runs.',
@@ -123,7 +126,8 @@ export const RULE_PRESETS: readonly RulePreset[] = [
   {
     key: 'sa',
     rule: 'sa',
-    optimizer: SGD_ALIGNED,
+    // Not SGD_ALIGNED: at 0.05 the loss exploded in the first epoch, while B was still random; 0.03 as fa.
+    optimizer: SGD,
     feedbackLr: FEEDBACK_LR,
     source: 'Rule defaults decay 1e-3, self 2e-3, i.e. 1e-3 |W - B^T|^2 (Kunin et al. 2020); B lr 0.5 (see FEEDBACK_LR).',
   },
