@@ -438,7 +438,7 @@ describe('e-prop passes of small networks', () => {
         below = g.S;
       }
       const out = layers[top - 1];
-      const ref = epropReadoutRef({ I: out.I, bias: init[top - 1].b, labels, rows, classes: net.classes, steps, kappa: params.kappa, scale: 1 / rows });
+      const ref = epropReadoutRef({ I: out.I, bias: init[top - 1].b, labels, rows, classes: net.classes, steps, kappa: params.kappa, scale: 1 / (rows * steps) });
       expect(relErr(out.U, ref.Y)).toBeLessThan(1e-5);
       expect(relErr(out.G, ref.E)).toBeLessThan(1e-5);
       expect(relErr([metrics[0]], [ref.lossSum])).toBeLessThan(1e-5);

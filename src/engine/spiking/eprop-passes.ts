@@ -24,7 +24,7 @@
 //   I[L]             the readout's currents z_{L-1} W_out^T
 //   U[L]             the readout y
 //   Z                sum_t y [rows, classes], the scores
-//   G[L]             E, scaled by 1/rows                                 training only
+//   G[L]             E, scaled by 1/(rows T): the mean over examples and steps  training only
 //   dI[L]            Ebar                                                training only
 //   G[l]             Lbar = Ebar B_l^T ('factorised') or L = E B_l^T ('online')   training only
 //   psi[l]           the pseudo-derivative (allocated by withEpropBuffers)       training only
@@ -120,7 +120,7 @@ export interface EpropReadoutPassArgs {
   clock: GPUBuffer;
   /** First of the three metric slots (TRAIN_SLOT or TEST_SLOT). */
   slot: number;
-  /** Training: write E into G[top] (scaled by 1/rows) and tick the clock. */
+  /** Training: write E into G[top] (scaled by 1/(rows T)) and tick the clock. */
   training: boolean;
   label: string;
 }
@@ -132,7 +132,9 @@ export async function epropReadoutPass(ctx: GpuContext, net: RateNetwork, batch:
     I: batch.I[top - 1], bias: net.layers[top - 1].b, labels: batch.labels, Y: batch.U[top - 1], Z: batch.Z,
     E: a.training ? batch.G[top - 1] : undefined, metrics: a.metrics, clock: a.clock,
     rows: batch.rows, classes: net.classes, steps: batch.steps, kappa: params.kappa,
-    scale: a.training ? 1 / batch.rows : 1, slot: a.slot, tick: a.training, label: a.label,
+    // The loss sums cross-entropy over T steps; its gradient is taken per step
+    // (1/T), so learning rates mean what they mean for the other rules.
+    scale: a.training ? 1 / (batch.rows * batch.steps) : 1, slot: a.slot, tick: a.training, label: a.label,
   });
 }
 
