@@ -8,13 +8,14 @@ import { EXIT } from './failures';
 import { deg, duration, fixed, pct, sci } from './format';
 import { trainHelp } from './help';
 import { createNodeContext, loadFromDisk } from './node-host';
-import { Progress } from './progress';
+import { Progress, type ProgressRecord } from './progress';
 import { TRAIN_FLAGS, type TrainOptions, trainOptions } from './train-options';
 import type { GpuDataset } from '../engine/data/gpu-dataset';
 import type { GpuContext } from '../engine/device/gpu-context';
 import type { SpikingConfig } from '../engine/spiking/config';
 import { createSpikingTrainer } from '../engine/spiking/create-trainer';
 import type { SpikingMetricsRecord } from '../engine/spiking/trainer';
+import type { StepLoop } from '../engine/training/step-loop';
 
 /** The documented shape of a `--json` line (and nothing more). */
 export function jsonRecord(m: MetricsRecord, device: string) {
@@ -69,25 +70,58 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
       `${c.optimizer.method} lr ${sci(c.optimizer.lr)}, batch ${c.batchSize}, seed ${c.seed}; device: ${ctx.adapterName}`,
   );
 
-  const seen: { last: MetricsRecord | null; lastTest: MetricsRecord | null; diverged: MetricsRecord | null } = {
-    last: null,
-    lastTest: null,
-    diverged: null,
-  };
+  return runToEnd(trainer, opts, progress, c.batchSize, {
+    json: (m) => jsonRecord(m, ctx.adapterName),
+    divergedHint: `Try a lower learning rate, e.g. --lr ${sci(c.optimizer.lr / 10)}${c.feedbackLr !== null ? ' (and a lower --feedback-lr)' : ''}.`,
+    summary: (last) => `top-layer angle(W, B^T) ${deg(last?.layers.at(-1)?.weightAngle)}`,
+  });
+}
+
+/** What a run's output looks like, per kind of network. */
+interface RunReport<R> {
+  json: (m: R) => unknown;
+  divergedHint: string;
+  /** The network-specific part of the final line. */
+  summary: (last: R | null) => string;
+  /** Warnings to print as records arrive, each key once. */
+  notices?: (m: R) => Array<{ key: string; message: string }>;
+}
+
+type RunRecord = ProgressRecord & { testLoss: number | null; diverged: boolean };
+
+/**
+ * Trains the run's epochs with a progress bar (or --json records), stops on
+ * divergence or Ctrl-C (a second one quits at once), then prints the summary.
+ */
+async function runToEnd<R extends RunRecord>(
+  trainer: StepLoop<R>,
+  opts: TrainOptions,
+  progress: Progress,
+  batchSize: number,
+  report: RunReport<R>,
+): Promise<number> {
+  let last: R | null = null;
+  let lastTest: R | null = null;
+  let diverged: R | null = null;
+  const noticed = new Set<string>();
   trainer.onMetrics((m) => {
     // Records already in flight when training stopped add nothing after a divergence.
-    if (seen.diverged) return;
-    if (opts.json) process.stdout.write(`${JSON.stringify(jsonRecord(m, ctx.adapterName))}\n`);
+    if (diverged) return;
+    if (opts.json) process.stdout.write(`${JSON.stringify(report.json(m))}\n`);
+    for (const n of report.notices?.(m) ?? []) {
+      if (noticed.has(n.key)) continue;
+      noticed.add(n.key);
+      progress.info(`warning at step ${m.step}: ${n.message}`);
+    }
     progress.record(m);
-    seen.last = m;
-    if (m.testAcc !== null) seen.lastTest = m;
+    last = m;
+    if (m.testAcc !== null) lastTest = m;
     if (m.diverged) {
-      seen.diverged = m;
+      diverged = m;
       trainer.stop();
     }
   });
 
-  // Ctrl-C stops after the current submit and still reports; a second one quits at once.
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(EXIT.interrupted);
@@ -95,29 +129,26 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     trainer.stop();
   };
   process.on('SIGINT', onSigint);
-  progress.start({ epochs: opts.epochs, stepsPerEpoch: trainer.stepsPerEpoch, batchSize: c.batchSize });
+  progress.start({ epochs: opts.epochs, stepsPerEpoch: trainer.stepsPerEpoch, batchSize });
   try {
     await trainer.trainEpochs(opts.epochs);
-    if (interrupted && !seen.diverged) trainer.evaluate();
+    if (interrupted && !diverged) trainer.evaluate();
     await trainer.flush();
   } finally {
     process.off('SIGINT', onSigint);
     progress.end();
   }
 
-  const { diverged, last, lastTest } = seen;
-  if (diverged) {
-    process.stderr.write(
-      `plasticity: training diverged at step ${diverged.step} (epoch ${diverged.epoch + 1}): the training loss became ${diverged.trainLoss}. ` +
-        `Try a lower learning rate, e.g. --lr ${sci(c.optimizer.lr / 10)}${c.feedbackLr !== null ? ' (and a lower --feedback-lr)' : ''}.\n`,
-    );
+  const d = diverged as R | null;
+  if (d) {
+    process.stderr.write(`plasticity: training diverged at step ${d.step} (epoch ${d.epoch + 1}): the training loss became ${d.trainLoss}. ${report.divergedHint}\n`);
     return EXIT.diverged;
   }
-  const top = last?.layers.at(-1);
+  const l = last as R | null;
+  const t = lastTest as R | null;
   const summary =
-    `${interrupted ? 'interrupted' : 'done'}: test accuracy ${pct(lastTest?.testAcc)} (loss ${fixed(lastTest?.testLoss)}), ` +
-    `train loss ${fixed(last?.trainLoss)}, top-layer angle(W, B^T) ${deg(top?.weightAngle)}, ` +
-    `${trainer.epoch} epoch(s) in ${duration(last?.elapsedSec ?? 0)}\n`;
+    `${interrupted ? 'interrupted' : 'done'}: test accuracy ${pct(t?.testAcc)} (loss ${fixed(t?.testLoss)}), ` +
+    `train loss ${fixed(l?.trainLoss)}, ${report.summary(l)}, ${trainer.epoch} epoch(s) in ${duration(l?.elapsedSec ?? 0)}\n`;
   // stdout belongs to the JSON records under --json.
   (opts.json ? process.stderr : process.stdout).write(summary);
   return interrupted ? EXIT.interrupted : EXIT.ok;
@@ -142,8 +173,6 @@ export function spikingJsonRecord(m: SpikingMetricsRecord, device: string) {
 
 async function runSpiking(ctx: GpuContext, data: GpuDataset, opts: TrainOptions, c: SpikingConfig, progress: Progress): Promise<number> {
   const trainer = await createSpikingTrainer(ctx, data, c, { metricsEvery: opts.metricsEvery, propagation: opts.propagation });
-  // Each warning is printed once, when it first appears.
-  const warned = new Set<string>();
   const sizes = [data.pixels, ...c.hidden, data.classes].join('-');
   progress.info(
     `plasticity: ${c.rule} ${sizes} ${c.neuron.model} (beta ${c.neuron.beta}, threshold ${c.neuron.threshold}, ${c.neuron.reset} reset), ` +
@@ -151,53 +180,11 @@ async function runSpiking(ctx: GpuContext, data: GpuDataset, opts: TrainOptions,
       `${data.train.count} train / ${data.test.count} test, ${opts.epochs} epoch(s) x ${trainer.stepsPerEpoch} steps, ` +
       `${c.optimizer.method} lr ${sci(c.optimizer.lr)}, batch ${c.batchSize}, seed ${c.seed}; device: ${ctx.adapterName}`,
   );
-  let last: SpikingMetricsRecord | null = null;
-  let lastTest: SpikingMetricsRecord | null = null;
-  let diverged: SpikingMetricsRecord | null = null;
-  trainer.onMetrics((m) => {
-    if (diverged) return;
-    if (opts.json) process.stdout.write(`${JSON.stringify(spikingJsonRecord(m, ctx.adapterName))}\n`);
-    for (const w of m.warnings) {
-      const key = `${w.layer}:${w.kind}`;
-      if (warned.has(key)) continue;
-      warned.add(key);
-      progress.info(`warning at step ${m.step}: ${w.message}`);
-    }
-    progress.record(m);
-    last = m;
-    if (m.testAcc !== null) lastTest = m;
-    if (m.diverged) {
-      diverged = m;
-      trainer.stop();
-    }
+  return runToEnd<SpikingMetricsRecord>(trainer, opts, progress, c.batchSize, {
+    json: (m) => spikingJsonRecord(m, ctx.adapterName),
+    divergedHint: `Try a lower learning rate, e.g. --lr ${sci(c.optimizer.lr / 10)}.`,
+    summary: (last) => `firing rates ${last && last.layers.some((x) => Number.isFinite(x.firingRate)) ? last.layers.map((x) => pct(x.firingRate)).join(' / ') : '–'}`,
+    // Each kind of warning for each layer once, when it first appears.
+    notices: (m) => m.warnings.map((w) => ({ key: `${w.layer}:${w.kind}`, message: w.message })),
   });
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(EXIT.interrupted);
-    interrupted = true;
-    trainer.stop();
-  };
-  process.on('SIGINT', onSigint);
-  progress.start({ epochs: opts.epochs, stepsPerEpoch: trainer.stepsPerEpoch, batchSize: c.batchSize });
-  try {
-    await trainer.trainEpochs(opts.epochs);
-    if (interrupted && !diverged) trainer.evaluate();
-    await trainer.flush();
-  } finally {
-    process.off('SIGINT', onSigint);
-    progress.end();
-  }
-  const d = diverged as SpikingMetricsRecord | null;
-  if (d) {
-    process.stderr.write(`plasticity: training diverged at step ${d.step}: the training loss became ${d.trainLoss}. Try a lower learning rate, e.g. --lr ${sci(c.optimizer.lr / 10)}.\n`);
-    return EXIT.diverged;
-  }
-  const l = last as SpikingMetricsRecord | null;
-  const t = lastTest as SpikingMetricsRecord | null;
-  const rates = l && l.layers.some((x) => Number.isFinite(x.firingRate)) ? l.layers.map((x) => pct(x.firingRate)).join(' / ') : '–';
-  const summary =
-    `${interrupted ? 'interrupted' : 'done'}: test accuracy ${pct(t?.testAcc)} (loss ${fixed(t?.testLoss)}), ` +
-    `train loss ${fixed(l?.trainLoss)}, firing rates ${rates}, ${trainer.epoch} epoch(s) in ${duration(l?.elapsedSec ?? 0)}\n`;
-  (opts.json ? process.stderr : process.stdout).write(summary);
-  return interrupted ? EXIT.interrupted : EXIT.ok;
 }
