@@ -22,9 +22,6 @@ override LOSS: u32 = 0u;
 override WRITE_GRAD: bool = true;
 override TICK: bool = true;
 
-const WG = 256u;
-var<workgroup> loss_part: array<f32, WG>;
-var<workgroup> hit_part: array<f32, WG>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) lid: u32) {
@@ -58,20 +55,5 @@ fn main(@builtin(local_invocation_index) lid: u32) {
       }
     }
   }
-  loss_part[lid] = loss;
-  hit_part[lid] = hits;
-  workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) {
-      loss_part[lid] += loss_part[lid + stride];
-      hit_part[lid] += hit_part[lid + stride];
-    }
-    workgroupBarrier();
-  }
-  if (lid == 0u) {
-    metrics[p.slot] += loss_part[0];
-    metrics[p.slot + 1u] += hit_part[0];
-    metrics[p.slot + 2u] += f32(p.rows);
-    if (TICK) { clock[0] += 1u; }
-  }
+  add_batch_metrics(lid, loss, hits, p.slot, p.rows);
 }

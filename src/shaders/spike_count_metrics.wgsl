@@ -23,9 +23,6 @@ struct Params {
 override HAS_LOSS: bool = true;
 override TICK: bool = true;
 
-const WG = 256u;
-var<workgroup> loss_part: array<f32, WG>;
-var<workgroup> hit_part: array<f32, WG>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) lid: u32) {
@@ -43,20 +40,5 @@ fn main(@builtin(local_invocation_index) lid: u32) {
       for (var c = 0u; c < p.loss_cols; c++) { total += loss[r * p.loss_cols + c]; }
     }
   }
-  loss_part[lid] = total;
-  hit_part[lid] = hits;
-  workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) {
-      loss_part[lid] += loss_part[lid + stride];
-      hit_part[lid] += hit_part[lid + stride];
-    }
-    workgroupBarrier();
-  }
-  if (lid == 0u) {
-    metrics[p.slot] += loss_part[0];
-    metrics[p.slot + 1u] += hit_part[0];
-    metrics[p.slot + 2u] += f32(p.rows);
-    if (TICK) { clock[0] += 1u; }
-  }
+  add_batch_metrics(lid, total, hits, p.slot, p.rows);
 }

@@ -1,6 +1,7 @@
 // WGSL sources, composed from shared snippets (WGSL has no #include).
 import activations from '../../shaders/activations.wgsl?raw';
 import random from '../../shaders/random.wgsl?raw';
+import batchMetrics from '../../shaders/batch_metrics.wgsl?raw';
 import matmul from '../../shaders/matmul.wgsl?raw';
 import columnSum from '../../shaders/column_sum.wgsl?raw';
 import outputLoss from '../../shaders/output_loss.wgsl?raw';
@@ -37,7 +38,7 @@ import spikeCountMetrics from '../../shaders/spike_count_metrics.wgsl?raw';
 export const SHADERS = {
   matmul: activations + matmul,
   columnSum,
-  outputLoss,
+  outputLoss: batchMetrics + outputLoss,
   gatherBatch,
   optimizer: random + optimizer,
   fillNoise: random + fillNoise,
@@ -50,13 +51,13 @@ export const SHADERS = {
   spikeEncode: random + spikeEncode,
   tsslForward,
   tsslBackward,
-  tsslLoss,
+  tsslLoss: batchMetrics + tsslLoss,
   tsslPsp,
   spikeCompact,
   spikePropagate,
   spikeRecord,
   layerHealth,
-  epropReadout,
+  epropReadout: batchMetrics + epropReadout,
   epropFilter,
   epropPsi,
   epropFactor,
@@ -66,5 +67,5 @@ export const SHADERS = {
   emstdpUpdate,
   bpstdpForward,
   bpstdpError: random + bpstdpError,
-  spikeCountMetrics,
+  spikeCountMetrics: batchMetrics + spikeCountMetrics,
 } as const;
