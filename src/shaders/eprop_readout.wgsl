@@ -1,7 +1,8 @@
 // e-prop's leaky readout and its loss (Bellec et al. 2020), for a whole batch
 // in one workgroup, as output_loss.wgsl:
 //   y[t] = kappa y[t-1] + I[t] + b      (I = z W_out^T: one matmul over T x rows)
-//   loss = sum_t CE(softmax(y[t]), onehot(label)), summed over t as in the paper
+//   loss = sum_t CE(softmax(y[t]), onehot(label)), summed over t as in the paper;
+//   the metrics get it per step (/ T), comparable with the other rules' losses
 //   E[t] = (softmax(y[t]) - onehot(label)) * scale     (dloss/dy[t]; scale 1/rows)
 // Prediction: argmax_k Z[k], Z = sum_t y[t] (first index on ties).
 // Adds the batch's loss sum, correct count and size to metrics[slot..slot+3]
@@ -66,5 +67,5 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     }
     if (arg == y_label) { hits += 1.0; }
   }
-  add_batch_metrics(lid, loss, hits, p.slot, p.rows);
+  add_batch_metrics(lid, loss / f32(p.steps), hits, p.slot, p.rows);
 }

@@ -120,13 +120,13 @@ describe('eprop_readout', () => {
     }
   }
 
-  it('worked by hand: y = 1, 1.5 and 0, 2 (kappa 0.5), loss 2 log(1 + e^..), prediction from sum_t y', () => {
+  it('worked by hand: y = 1, 1.5 and 0, 2 (kappa 0.5), loss per step, prediction from sum_t y', () => {
     // Two classes, T = 2, label 1: y[0] = (1, 0), y[1] = (0.5 + 1, 0 + 2) = (1.5, 2); Z = (2.5, 2).
     const ref = epropReadoutRef({ I: [1, 0, 1, 2], bias: [0, 0], labels: [1], rows: 1, classes: 2, steps: 2, kappa: 0.5, scale: 1 });
     expect(Array.from(ref.Y)).toEqual([1, 0, 1.5, 2]);
     expect(Array.from(ref.Z)).toEqual([2.5, 2]);
     const sig = (x: number) => 1 / (1 + Math.exp(-x));
-    expect(ref.lossSum).toBeCloseTo(Math.log(1 + Math.exp(1)) + Math.log(1 + Math.exp(-0.5)), 12);
+    expect(ref.lossSum).toBeCloseTo((Math.log(1 + Math.exp(1)) + Math.log(1 + Math.exp(-0.5))) / 2, 12);
     expect(relErr(ref.E, [sig(1), -sig(1), sig(-0.5), -sig(-0.5)])).toBeLessThan(1e-12);
     // Class 0 has the larger sum although class 1 wins the last step.
     expect(ref.correct).toBe(0);

@@ -16,7 +16,7 @@ export interface EpropReadoutRefResult {
   Z: Float64Array;
   /** (softmax(y[t]) - onehot) * scale [T, rows, classes]. */
   E: Float64Array;
-  /** Cross-entropy summed over t and rows. */
+  /** Cross-entropy summed over rows, per step (summed over t, divided by T), as the metrics hold it. */
   lossSum: number;
   /** Rows whose argmax of Z (first index on ties) is the label. */
   correct: number;
@@ -59,7 +59,8 @@ export function epropReadoutRef(a: {
     for (let k = 1; k < C; k++) if (Z[r * C + k] > Z[r * C + arg]) arg = k;
     if (arg === y) correct++;
   }
-  return { Y, Z, E, lossSum, correct, count: rows };
+  // The metrics hold the loss per step, as the kernel writes it.
+  return { Y, Z, E, lossSum: lossSum / steps, correct, count: rows };
 }
 
 /** out[t] = X[t] + decay out[t+1], per (row, column). */

@@ -125,7 +125,7 @@ export interface EpropReadoutPassArgs {
   label: string;
 }
 
-/** The leaky readout y into U[top], the scores Z, the loss summed over t, accuracy, and E on training steps. */
+/** The leaky readout y into U[top], the scores Z, the loss per step, accuracy, and E on training steps. */
 export async function epropReadoutPass(ctx: GpuContext, net: RateNetwork, batch: EpropBatch, params: EpropParams, a: EpropReadoutPassArgs): Promise<Dispatch> {
   const top = net.layers.length;
   return epropReadout(ctx, {

@@ -306,9 +306,7 @@ export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
   protected toRecord(v: Float32Array, step: number, epoch: number, withTest: boolean, probed: boolean): SpikingMetricsRecord {
     const { samplesPerSec, elapsedSec } = this.throughput(step, this.config.batchSize);
     const n = v[TRAIN_SLOT + 2];
-    // e-prop's readout sums its cross-entropy over the T steps: report it per step, like the others.
-    const lossScale = this.config.rule === 'eprop' ? 1 / this.config.steps : 1;
-    const trainLoss = n > 0 ? (lossScale * v[TRAIN_SLOT]) / n : Number.NaN;
+    const trainLoss = n > 0 ? v[TRAIN_SLOT] / n : Number.NaN;
     const L = this.network.layers.length;
     const layers = this.network.layers.map((layer): SpikingLayerMetrics => {
       const w = layerSlot(layer.index, 'weight');
@@ -339,7 +337,7 @@ export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
       epoch,
       trainLoss,
       trainAcc: n > 0 ? v[TRAIN_SLOT + 1] / n : Number.NaN,
-      testLoss: withTest && tn > 0 ? (lossScale * v[TEST_SLOT]) / tn : null,
+      testLoss: withTest && tn > 0 ? v[TEST_SLOT] / tn : null,
       testAcc: withTest && tn > 0 ? v[TEST_SLOT + 1] / tn : null,
       layers,
       warnings,
