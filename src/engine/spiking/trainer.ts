@@ -275,10 +275,10 @@ export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
     this.recorder.recorded(step);
   }
 
-  protected override captureAfterSteps(encoder: GPUCommandEncoder): void {
-    const recording = this.recorder?.capture(encoder) ?? null;
+  protected override captureAfterSteps(encoder: GPUCommandEncoder): (() => void) | undefined {
+    const recording = this.recorder?.capture(encoder);
     // Collected once the submit that holds the copy is queued.
-    if (recording) queueMicrotask(() => this.queueRecording(recording));
+    return recording ? () => this.queueRecording(recording) : undefined;
   }
 
   /** Only the epoch-end record picks paths, so the switch lands at the same step in every run. */

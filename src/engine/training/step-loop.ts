@@ -70,8 +70,10 @@ export abstract class StepLoop<R> {
   protected async afterEpoch(_left: number): Promise<void> {}
   /** Extra dispatches after step `step`'s training dispatches (recording). */
   protected encodeAfterStep(_pass: GPUComputePassEncoder, _step: number): void {}
-  /** Extra copies at the end of a training submit's encoder (recording captures). */
-  protected captureAfterSteps(_encoder: GPUCommandEncoder): void {}
+  /** Extra copies at the end of a training submit's encoder (recording captures); what it returns runs after the submit. */
+  protected captureAfterSteps(_encoder: GPUCommandEncoder): (() => void) | undefined {
+    return undefined;
+  }
   /** Called with each record before the listeners. */
   protected onRecord(_record: R, _withTest: boolean, _probed: boolean): void {}
 
@@ -181,8 +183,9 @@ export abstract class StepLoop<R> {
     const isEpochEnd = this.stepCount % this.stepsPerEpoch === 0;
     // At an epoch's end the snapshot waits for the evaluation that follows.
     const ticket = snapshot && !isEpochEnd ? this.res.reader.capture(encoder, 3) : null;
-    this.captureAfterSteps(encoder);
+    const afterSubmit = this.captureAfterSteps(encoder);
     this.ctx.device.queue.submit([encoder.finish()]);
+    afterSubmit?.();
     if (ticket) {
       this.sinceSnapshot = 0;
       this.queueRecord(this.res.reader.collect(ticket), this.stepCount, this.epochCount, false);
