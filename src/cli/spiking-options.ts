@@ -3,11 +3,10 @@
 import { ENCODERS } from '../engine/kernels/spike-encode';
 import { NEURON_MODELS, type NeuronParams, RESETS, SURROGATES } from '../engine/kernels/lif';
 import { LOSSES } from '../engine/kernels/output-loss';
-import { OPTIMIZERS } from '../engine/kernels/optimizer';
 import { READOUTS } from '../engine/kernels/spike-readout';
 import { EPROP_FEEDBACKS, EPROP_UPDATES } from '../engine/spiking/eprop-options';
 import { SPIKING_RULES, type SpikingConfig, type SpikingConfigInput, resolveSpikingConfig } from '../engine/spiking/config';
-import type { OptimizerConfig } from '../engine/training/config';
+import { optimizerFlags } from './optimizer-flags';
 import { choiceFlag, type FlagKinds, numberFlag, type ParsedArgs, sizeListFlag, UsageError } from './args';
 
 export const SPIKING_FLAGS: FlagKinds = {
@@ -66,15 +65,7 @@ export function spikingConfig(args: ParsedArgs): SpikingConfig {
   setN('rho', numberFlag(args, 'adapt-decay', { min: 0 }));
   setN('gamma', numberFlag(args, 'adapt-strength', { min: 0 }));
 
-  const optimizer: Partial<OptimizerConfig> = {};
-  const method = choiceFlag(args, 'optimizer', OPTIMIZERS);
-  if (method !== undefined) optimizer.method = method;
-  const lr = numberFlag(args, 'lr', { min: 0 });
-  if (lr !== undefined) optimizer.lr = lr;
-  const momentum = numberFlag(args, 'momentum', { min: 0 });
-  if (momentum !== undefined) optimizer.momentum = momentum;
-  const weightDecay = numberFlag(args, 'weight-decay', { min: 0 });
-  if (weightDecay !== undefined) optimizer.weightDecay = weightDecay;
+  const optimizer = optimizerFlags(args);
 
   const partial: SpikingConfigInput = { neuron, optimizer };
   const set = <K extends keyof SpikingConfigInput>(key: K, v: SpikingConfigInput[K] | undefined) => {

@@ -4,11 +4,10 @@
 // mapped back to a flag in failures.ts).
 import { DATASETS, type DatasetName } from '../engine/data/loader';
 import { ACTIVATIONS } from '../engine/kernels/activation';
-import { OPTIMIZERS } from '../engine/kernels/optimizer';
 import { LOSSES } from '../engine/kernels/output-loss';
 import { RULES } from '../engine/rules/registry';
 import type { Coefficients } from '../engine/rules/rule';
-import { DEFAULT_CONFIG, INITS, INPUT_SCALINGS, LR_SCHEDULES, type OptimizerConfig, resolveConfig, type TrainConfig } from '../engine/training/config';
+import { DEFAULT_CONFIG, INITS, INPUT_SCALINGS, LR_SCHEDULES, resolveConfig, type TrainConfig } from '../engine/training/config';
 import {
   choiceFlag,
   UsageError,
@@ -19,6 +18,7 @@ import {
   sizeListFlag,
   stringFlag,
 } from './args';
+import { optimizerFlags } from './optimizer-flags';
 import { defaultDataDir } from './package-root';
 import { propagationFlag, SPIKING_FLAGS, spikingConfig, wantsSpiking } from './spiking-options';
 import type { SpikingConfig } from '../engine/spiking/config';
@@ -80,15 +80,7 @@ export function trainOptions(args: ParsedArgs): TrainOptions {
   for (const flag of Object.keys(SPIKING_FLAGS)) {
     if (args.values.has(flag)) throw new UsageError(`--${flag}`, `applies to spiking networks; add --neuron lif (or pick a surrogate-* rule).`);
   }
-  const optimizer: Partial<OptimizerConfig> = {};
-  const method = choiceFlag(args, 'optimizer', OPTIMIZERS);
-  if (method !== undefined) optimizer.method = method;
-  const lr = numberFlag(args, 'lr', { min: 0 });
-  if (lr !== undefined) optimizer.lr = lr;
-  const momentum = numberFlag(args, 'momentum', { min: 0 });
-  if (momentum !== undefined) optimizer.momentum = momentum;
-  const weightDecay = numberFlag(args, 'weight-decay', { min: 0 });
-  if (weightDecay !== undefined) optimizer.weightDecay = weightDecay;
+  const optimizer = optimizerFlags(args);
 
   const partial: Partial<TrainConfig> = {};
   const set = <K extends keyof TrainConfig>(key: K, v: TrainConfig[K] | undefined) => {
