@@ -33,6 +33,7 @@ const FIELD_FLAGS: Record<string, string> = {
   metricsEvery: '--metrics-every',
   inputScaling: '--input',
   lrSchedule: '--lr-schedule',
+  warmupEpochs: '--warmup',
   steps: '--steps',
   encoder: '--encoder',
   encoderGain: '--encoder-gain',

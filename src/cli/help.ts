@@ -100,6 +100,8 @@ Optimiser
   --lr X                    learning rate (default ${sci(o.lr)})
   --lr-schedule NAME        ${LR_SCHEDULES.join(' | ')}: cosine falls from --lr to 0 over
                             the run's --epochs (default ${d.lrSchedule})
+  --warmup N                epochs of linear learning-rate warm-up from ~0
+                            before the schedule (default ${d.warmupEpochs})
   --momentum X              for --optimizer momentum (default ${o.momentum})
   --weight-decay X          L2 on forward weights and biases (default ${o.weightDecay})
 

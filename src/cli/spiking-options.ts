@@ -37,7 +37,7 @@ export const SPIKING_FLAGS: FlagKinds = {
 };
 
 /** Flags that only mean something for rate networks. */
-const RATE_ONLY = ['activation', 'init', 'input', 'lr-schedule', 'coef', 'feedback-lr', 'feedback-input', 'feedback-noise-std', 'update-noise', 'bp-angles'];
+const RATE_ONLY = ['activation', 'init', 'input', 'lr-schedule', 'warmup', 'coef', 'feedback-lr', 'feedback-input', 'feedback-noise-std', 'update-noise', 'bp-angles'];
 
 /** A spiking run is asked for by a neuron flag or a surrogate-gradient rule. */
 export function wantsSpiking(args: ParsedArgs): boolean {

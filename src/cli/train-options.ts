@@ -32,6 +32,7 @@ export const TRAIN_FLAGS: FlagKinds = {
   batch: 'value',
   lr: 'value',
   'lr-schedule': 'value',
+  warmup: 'value',
   optimizer: 'value',
   momentum: 'value',
   'weight-decay': 'value',
@@ -95,6 +96,7 @@ export function trainOptions(args: ParsedArgs): TrainOptions {
   set('init', choiceFlag(args, 'init', INITS));
   set('inputScaling', choiceFlag(args, 'input', INPUT_SCALINGS));
   set('lrSchedule', choiceFlag(args, 'lr-schedule', LR_SCHEDULES));
+  set('warmupEpochs', numberFlag(args, 'warmup', { min: 0 }));
   set('feedbackLr', numberFlag(args, 'feedback-lr', { min: 0 }));
   set('feedbackInput', choiceFlag(args, 'feedback-input', ['activity', 'noise'] as const));
   set('feedbackNoiseStd', numberFlag(args, 'feedback-noise-std', { min: 0 }));

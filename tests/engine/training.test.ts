@@ -87,12 +87,25 @@ describe('inputs and learning-rate schedule', () => {
   });
 
   test('the cosine schedule falls from 1 to 0 over its epochs and stays there', () => {
-    const c = { lrSchedule: 'cosine' as const, scheduleEpochs: 2 };
+    const c = { lrSchedule: 'cosine' as const, scheduleEpochs: 2, warmupEpochs: 0 };
     expect(scheduleFactor(c, 0, 10)).toBe(1);
     expect(scheduleFactor(c, 10, 10)).toBeCloseTo(0.5, 12);
     expect(scheduleFactor(c, 20, 10)).toBeCloseTo(0, 12);
     expect(scheduleFactor(c, 35, 10)).toBeCloseTo(0, 12);
-    expect(scheduleFactor({ lrSchedule: 'constant', scheduleEpochs: 2 }, 15, 10)).toBe(1);
+    expect(scheduleFactor({ lrSchedule: 'constant', scheduleEpochs: 2, warmupEpochs: 0 }, 15, 10)).toBe(1);
+  });
+
+  test('a warm-up climbs linearly to the base rate, then the schedule runs over what is left', () => {
+    const c = { lrSchedule: 'cosine' as const, scheduleEpochs: 3, warmupEpochs: 1 };
+    expect(scheduleFactor(c, 0, 9)).toBeCloseTo(0.1, 12);
+    expect(scheduleFactor(c, 4, 9)).toBeCloseTo(0.5, 12);
+    expect(scheduleFactor(c, 9, 9)).toBe(1);
+    expect(scheduleFactor(c, 18, 9)).toBeCloseTo(0.5, 12);
+    expect(scheduleFactor(c, 27, 9)).toBeCloseTo(0, 12);
+    expect(scheduleFactor({ ...c, lrSchedule: 'constant' }, 4, 9)).toBeCloseTo(0.5, 12);
+    expect(scheduleFactor({ ...c, lrSchedule: 'constant' }, 40, 9)).toBe(1);
+    expect(() => resolveConfig({ lrSchedule: 'cosine', scheduleEpochs: 2, warmupEpochs: 2 })).toThrow(/warmupEpochs/);
+    expect(() => resolveConfig({ warmupEpochs: -1 })).toThrow(/warmupEpochs/);
   });
 
   test('standardised inputs and the cosine schedule both train, and differ from unit pixels', async () => {

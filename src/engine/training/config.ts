@@ -51,6 +51,8 @@ export interface TrainConfig {
   lrSchedule: LrSchedule;
   /** Length of the cosine schedule, in epochs; after it the learning rate stays 0. */
   scheduleEpochs: number;
+  /** Epochs of linear warm-up from ~0 to lr at the start of the schedule (0 = none). */
+  warmupEpochs: number;
   batchSize: number;
   seed: number;
 }
@@ -78,6 +80,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   optimizer: { method: 'momentum', lr: 0.01, momentum: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
   lrSchedule: 'constant',
   scheduleEpochs: 10,
+  warmupEpochs: 0,
   batchSize: 128,
   seed: 1,
 };
@@ -137,6 +140,10 @@ export function validateConfig(c: TrainConfig): void {
   if (!(c.scheduleEpochs > 0) || !Number.isFinite(c.scheduleEpochs)) {
     throw new ConfigError('scheduleEpochs', `must be a positive number of epochs (got ${c.scheduleEpochs}).`);
   }
+  nonNegative('warmupEpochs', c.warmupEpochs);
+  if (c.lrSchedule === 'cosine' && c.warmupEpochs >= c.scheduleEpochs) {
+    throw new ConfigError('warmupEpochs', `must be shorter than the schedule's ${c.scheduleEpochs} epochs (got ${c.warmupEpochs}).`);
+  }
   positiveInt('batchSize', c.batchSize);
   if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) {
     throw new ConfigError('seed', `must be an integer from 0 to 4294967295 (got ${c.seed}).`);
@@ -167,9 +174,16 @@ export function oneOf<T extends string>(field: string, v: string, options: reado
   if (!options.includes(v as T)) throw new ConfigError(field, `unknown value "${v}". Choose one of: ${options.join(', ')}.`);
 }
 
-/** The multiple of the base learning rate at `step` (0-based) of a run. */
-export function scheduleFactor(c: Pick<TrainConfig, 'lrSchedule' | 'scheduleEpochs'>, step: number, stepsPerEpoch: number): number {
+/**
+ * The multiple of the base learning rate at `step` (0-based) of a run: a linear
+ * warm-up over `warmupEpochs` (it keeps rules whose B starts random from
+ * blowing up while the top layer is still misaligned), then constant, or a
+ * cosine to 0 at `scheduleEpochs`.
+ */
+export function scheduleFactor(c: Pick<TrainConfig, 'lrSchedule' | 'scheduleEpochs' | 'warmupEpochs'>, step: number, stepsPerEpoch: number): number {
+  const warmup = c.warmupEpochs * stepsPerEpoch;
+  if (step < warmup) return (step + 1) / (warmup + 1);
   if (c.lrSchedule === 'constant') return 1;
-  const progress = Math.min(1, step / (c.scheduleEpochs * stepsPerEpoch));
+  const progress = Math.min(1, (step - warmup) / (c.scheduleEpochs * stepsPerEpoch - warmup));
   return 0.5 * (1 + Math.cos(Math.PI * progress));
 }
