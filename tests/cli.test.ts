@@ -165,6 +165,9 @@ describe('plasticity train', () => {
     expectUsageError(cli(['train', '--steps', '10']), '--steps', '--neuron lif');
     expectUsageError(cli(['train', '--neuron', 'lif', '--rule', 'wm']), '--rule', 'surrogate-bp');
     expectUsageError(cli(['train', '--neuron', 'lif', '--propagation', 'sparse']), '--propagation', 'auto, dense, event');
+    expectUsageError(cli(['train', '--neuron', 'lif', '--tau-mem', '20']), '--dt', 'beta = exp(-dt / tau)');
+    expectUsageError(cli(['train', '--neuron', 'lif', '--beta', '0.9', '--dt', '1', '--tau-mem', '20']), '--tau-mem', 'give one of the two');
+    expectUsageError(cli(['train', '--rule', 'bp', '--warmup', '-1']), '--warmup');
   });
 
   test('engine refusals are mapped back to flags', () => {

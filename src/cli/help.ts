@@ -71,6 +71,8 @@ Spiking networks (chosen by --neuron or a surrogate-* rule)
   --synapse-decay X         synaptic-current decay, neuron synaptic (default ${sd.neuron.alpha})
   --adapt-decay X           threshold-adaptation decay, neuron alif (default ${sd.neuron.rho})
   --adapt-strength X        threshold increase per spike, neuron alif (default ${sd.neuron.gamma})
+  --dt X --tau-mem X        decays as time constants instead: beta = exp(-dt/tau-mem);
+  --tau-syn X --tau-adapt X likewise the synaptic and adaptation decays (dt, taus in one unit)
   --surrogate NAME          ${SURROGATES.join(' | ')} (default ${sd.surrogate.kind})
   --surrogate-slope X       the surrogate's sharpness (default ${sd.surrogate.slope})
   --readout NAME            ${READOUTS.join(' | ')} (default ${sd.readout})

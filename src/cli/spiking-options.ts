@@ -1,11 +1,11 @@
 // `plasticity train` for spiking networks: chosen by --neuron or a surrogate-*
 // rule. Flags -> a validated SpikingConfig; rate-only flags are refused.
 import { ENCODERS } from '../engine/kernels/spike-encode';
-import { NEURON_MODELS, type NeuronParams, RESETS, SURROGATES } from '../engine/kernels/lif';
+import { NEURON_MODELS, RESETS, SURROGATES } from '../engine/kernels/lif';
 import { LOSSES } from '../engine/kernels/output-loss';
 import { READOUTS } from '../engine/kernels/spike-readout';
 import { EPROP_FEEDBACKS, EPROP_UPDATES } from '../engine/spiking/eprop-options';
-import { SPIKING_RULES, type SpikingConfig, type SpikingConfigInput, resolveSpikingConfig } from '../engine/spiking/config';
+import { type NeuronInput, SPIKING_RULES, type SpikingConfig, type SpikingConfigInput, resolveSpikingConfig } from '../engine/spiking/config';
 import { optimizerFlags } from './optimizer-flags';
 import { choiceFlag, type FlagKinds, numberFlag, type ParsedArgs, sizeListFlag, UsageError } from './args';
 
@@ -25,6 +25,10 @@ export const SPIKING_FLAGS: FlagKinds = {
   'surrogate-slope': 'value',
   readout: 'value',
   'tau-m': 'value',
+  dt: 'value',
+  'tau-mem': 'value',
+  'tau-syn': 'value',
+  'tau-adapt': 'value',
   propagation: 'value',
   'eprop-feedback': 'value',
   'eprop-update': 'value',
@@ -52,8 +56,8 @@ export function spikingConfig(args: ParsedArgs): SpikingConfig {
     }
   }
   const rule = choiceFlag(args, 'rule', SPIKING_RULES, ` Spiking networks train with ${SPIKING_RULES.join(', ')}.`);
-  const neuron: Partial<NeuronParams> = {};
-  const setN = <K extends keyof NeuronParams>(key: K, v: NeuronParams[K] | undefined) => {
+  const neuron: NeuronInput = {};
+  const setN = <K extends keyof NeuronInput>(key: K, v: NeuronInput[K] | undefined) => {
     if (v !== undefined) neuron[key] = v;
   };
   setN('model', choiceFlag(args, 'neuron', NEURON_MODELS));
@@ -64,6 +68,10 @@ export function spikingConfig(args: ParsedArgs): SpikingConfig {
   setN('alpha', numberFlag(args, 'synapse-decay', { min: 0 }));
   setN('rho', numberFlag(args, 'adapt-decay', { min: 0 }));
   setN('gamma', numberFlag(args, 'adapt-strength', { min: 0 }));
+  setN('dt', numberFlag(args, 'dt'));
+  setN('tauMem', numberFlag(args, 'tau-mem'));
+  setN('tauSyn', numberFlag(args, 'tau-syn'));
+  setN('tauAdapt', numberFlag(args, 'tau-adapt'));
 
   const optimizer = optimizerFlags(args);
 

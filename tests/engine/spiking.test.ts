@@ -6,7 +6,7 @@ import { type GpuDataset, uploadDataset } from '../../src/engine/data/gpu-datase
 import { loadDataset } from '../../src/engine/data/loader';
 import { nodeFileSource } from '../../src/engine/data/node-source';
 import { ConfigError } from '../../src/engine/errors';
-import { isStdpRule, SPIKING_RULES, type SpikingConfigInput, resolveSpikingConfig } from '../../src/engine/spiking/config';
+import { DEFAULT_NEURON, isStdpRule, SPIKING_RULES, type SpikingConfigInput, resolveSpikingConfig } from '../../src/engine/spiking/config';
 import { createSpikingTrainer } from '../../src/engine/spiking/create-trainer';
 import type { RecordOptions, SpikingRecording } from '../../src/engine/spiking/recording';
 import { prefersEventDriven } from '../../src/engine/kernels/spike-propagation';
@@ -138,6 +138,16 @@ describe('determinism', () => {
   });
 });
 
+test('time constants set the per-step decays: beta = exp(-dt / tau)', () => {
+  const c = resolveSpikingConfig({ neuron: { model: 'alif', dt: 1, tauMem: 20, tauSyn: 5, tauAdapt: 200 }, layerNeurons: [{ dt: 0.5, tauMem: 10 }] });
+  expect(c.neuron.beta).toBeCloseTo(Math.exp(-1 / 20), 15);
+  expect(c.neuron.alpha).toBeCloseTo(Math.exp(-1 / 5), 15);
+  expect(c.neuron.rho).toBeCloseTo(Math.exp(-1 / 200), 15);
+  expect(c.layerNeurons[0]).toEqual({ beta: Math.exp(-0.05) });
+  // Nothing of the time-constant form reaches the kernels' parameters.
+  expect(Object.keys(c.neuron).sort()).toEqual(Object.keys(DEFAULT_NEURON).sort());
+});
+
 describe('bad spiking settings are refused with a message', () => {
   const bad: [string, SpikingConfigInput, RegExp][] = [
     ['beta above 1', { neuron: { beta: 1.5 } }, /neuron\.beta: must be in \[0, 1\]/],
@@ -150,6 +160,11 @@ describe('bad spiking settings are refused with a message', () => {
     ['an unknown rule', { rule: 'surrogate-magic' as never }, /rule: unknown value/],
     ['MSE on the membrane', { loss: 'mse', readout: 'membrane' }, /MSE is defined on spike counts/],
     ['a zero surrogate slope', { surrogate: { slope: 0 } }, /surrogate\.slope/],
+    ['a time constant without dt', { neuron: { tauMem: 20 } }, /neuron\.dt: is needed with neuron\.tauMem/],
+    ['a decay given both ways', { neuron: { beta: 0.9, tauMem: 20, dt: 1 } }, /neuron\.tauMem: sets the same decay as neuron\.beta/],
+    ['a zero time constant', { neuron: { tauMem: 0, dt: 1 } }, /neuron\.tauMem: must be a positive time constant/],
+    ['a negative dt', { layerNeurons: [{ tauSyn: 5, dt: -1 }] }, /layerNeurons\[0\]\.dt: must be a positive number/],
+    ['dt alone', { neuron: { dt: 1 } }, /neuron\.dt: only matters with a time constant/],
   ];
   for (const [name, config, message] of bad) {
     test(name, () => {

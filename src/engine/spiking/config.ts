@@ -120,13 +120,57 @@ export const DEFAULT_SPIKING_CONFIG: SpikingConfig = {
   seed: 1,
 };
 
-export type SpikingConfigInput = Partial<Omit<SpikingConfig, 'optimizer' | 'neuron' | 'surrogate' | 'tssl' | 'eprop' | 'emstdp' | 'bpstdp'>> & {
+/**
+ * A neuron's decays given as time constants instead: per step, beta =
+ * exp(-dt / tauMem), alpha = exp(-dt / tauSyn), rho = exp(-dt / tauAdapt)
+ * (snnTorch's and Norse's convention). dt and the taus share one unit (ms, say).
+ */
+export interface NeuronTimeConstants {
+  dt?: number;
+  tauMem?: number;
+  tauSyn?: number;
+  tauAdapt?: number;
+}
+
+/** Neuron settings as a user gives them: per-step decays, time constants, or a mix of the two for different decays. */
+export type NeuronInput = Partial<NeuronParams> & NeuronTimeConstants;
+
+const TIME_CONSTANTS = [
+  ['tauMem', 'beta'],
+  ['tauSyn', 'alpha'],
+  ['tauAdapt', 'rho'],
+] as const;
+
+/** Turns time constants into per-step decays; refuses a decay given both ways, or a tau without dt. */
+export function neuronFromInput(field: string, input: NeuronInput): Partial<NeuronParams> {
+  const { dt, tauMem, tauSyn, tauAdapt, ...params } = input;
+  const taus = { tauMem, tauSyn, tauAdapt };
+  const out: Partial<NeuronParams> = { ...params };
+  for (const [tau, decay] of TIME_CONSTANTS) {
+    const t = taus[tau];
+    if (t === undefined) continue;
+    if (params[decay] !== undefined) {
+      throw new ConfigError(`${field}.${tau}`, `sets the same decay as ${field}.${decay}; give one of the two.`);
+    }
+    if (dt === undefined) throw new ConfigError(`${field}.dt`, `is needed with ${field}.${tau}: beta = exp(-dt / tau). Give the step length in tau's unit.`);
+    if (!(dt > 0) || !Number.isFinite(dt)) throw new ConfigError(`${field}.dt`, `must be a positive number (got ${dt}).`);
+    if (!(t > 0) || !Number.isFinite(t)) throw new ConfigError(`${field}.${tau}`, `must be a positive time constant (got ${t}).`);
+    out[decay] = Math.exp(-dt / t);
+  }
+  if (dt !== undefined && tauMem === undefined && tauSyn === undefined && tauAdapt === undefined) {
+    throw new ConfigError(`${field}.dt`, 'only matters with a time constant (tauMem, tauSyn or tauAdapt); remove it or add one.');
+  }
+  return out;
+}
+
+export type SpikingConfigInput = Partial<Omit<SpikingConfig, 'optimizer' | 'neuron' | 'layerNeurons' | 'surrogate' | 'tssl' | 'eprop' | 'emstdp' | 'bpstdp'>> & {
+  layerNeurons?: NeuronInput[];
   emstdp?: Partial<SpikingConfig['emstdp']>;
   bpstdp?: Partial<SpikingConfig['bpstdp']>;
   eprop?: Partial<SpikingConfig['eprop']>;
   optimizer?: Partial<OptimizerConfig>;
   tssl?: Partial<SpikingConfig['tssl']>;
-  neuron?: Partial<NeuronParams>;
+  neuron?: NeuronInput;
   surrogate?: Partial<SpikingConfig['surrogate']>;
 };
 
@@ -134,8 +178,8 @@ export function resolveSpikingConfig(partial: SpikingConfigInput): SpikingConfig
   const c: SpikingConfig = {
     ...DEFAULT_SPIKING_CONFIG,
     ...partial,
-    neuron: { ...DEFAULT_NEURON, ...(partial.neuron ?? {}) },
-    layerNeurons: (partial.layerNeurons ?? []).map((n) => ({ ...n })),
+    neuron: { ...DEFAULT_NEURON, ...neuronFromInput('neuron', partial.neuron ?? {}) },
+    layerNeurons: (partial.layerNeurons ?? []).map((n, i) => neuronFromInput(`layerNeurons[${i}]`, n)),
     surrogate: { ...DEFAULT_SPIKING_CONFIG.surrogate, ...(partial.surrogate ?? {}) },
     tssl: { ...DEFAULT_SPIKING_CONFIG.tssl, ...(partial.tssl ?? {}) },
     eprop: { ...DEFAULT_SPIKING_CONFIG.eprop, ...(partial.eprop ?? {}) },
