@@ -58,6 +58,7 @@ const FIELD_FLAGS: Record<string, string> = {
   'eprop.kappa': '--eprop-kappa',
   'emstdp.feedback': '--emstdp-feedback',
   'emstdp.lr': '--emstdp-lr',
+  'emstdp.epsilon': '--emstdp-epsilon',
   'bpstdp.mu': '--bpstdp-mu',
   'bpstdp.window': '--bpstdp-window',
   'tssl.tauS': '--tau-s',

@@ -87,6 +87,8 @@ Spiking networks (chosen by --neuron or a surrogate-* rule)
   --emstdp-feedback NAME    symmetric | random | direct: EMSTDP's error network
                             (default ${sd.emstdp.feedback})
   --emstdp-lr X             EMSTDP's learning rate (default ${sci(sd.emstdp.lr)})
+  --emstdp-epsilon X        output error accumulated per error spike (default: the
+                            code's 3 at T = 100, scaled to T's phase window, at least 1)
   --bpstdp-mu X             BP-STDP's learning rate mu (default ${sci(sd.bpstdp.mu)})
   --bpstdp-window N         BP-STDP's activity window eps in steps (default ${sd.bpstdp.window})
   --tau-m X, --tau-s X      TSSL-BP's membrane and PSP time constants in steps

@@ -35,6 +35,7 @@ export const SPIKING_FLAGS: FlagKinds = {
   'eprop-kappa': 'value',
   'emstdp-feedback': 'value',
   'emstdp-lr': 'value',
+  'emstdp-epsilon': 'value',
   'bpstdp-mu': 'value',
   'bpstdp-window': 'value',
   'tau-s': 'value',
@@ -102,7 +103,12 @@ export function spikingConfig(args: ParsedArgs): SpikingConfig {
   };
   const emstdpFeedback = choiceFlag(args, 'emstdp-feedback', ['symmetric', 'random', 'direct'] as const);
   const emstdpLr = numberFlag(args, 'emstdp-lr', { min: 0 });
-  partial.emstdp = { ...(emstdpFeedback ? { feedback: emstdpFeedback } : {}), ...(emstdpLr !== undefined ? { lr: emstdpLr } : {}) };
+  const emstdpEpsilon = numberFlag(args, 'emstdp-epsilon', { min: 0 });
+  partial.emstdp = {
+    ...(emstdpFeedback ? { feedback: emstdpFeedback } : {}),
+    ...(emstdpLr !== undefined ? { lr: emstdpLr } : {}),
+    ...(emstdpEpsilon !== undefined ? { epsilon: emstdpEpsilon } : {}),
+  };
   const mu = numberFlag(args, 'bpstdp-mu', { min: 0 });
   const window = numberFlag(args, 'bpstdp-window', { integer: true, min: 1 });
   partial.bpstdp = { ...(mu !== undefined ? { mu } : {}), ...(window !== undefined ? { window } : {}) };

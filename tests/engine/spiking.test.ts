@@ -6,7 +6,7 @@ import { type GpuDataset, uploadDataset } from '../../src/engine/data/gpu-datase
 import { loadDataset } from '../../src/engine/data/loader';
 import { nodeFileSource } from '../../src/engine/data/node-source';
 import { ConfigError } from '../../src/engine/errors';
-import { DEFAULT_NEURON, isStdpRule, SPIKING_RULES, type SpikingConfigInput, resolveSpikingConfig } from '../../src/engine/spiking/config';
+import { DEFAULT_NEURON, emstdpEpsilon, isStdpRule, SPIKING_RULES, type SpikingConfigInput, resolveSpikingConfig } from '../../src/engine/spiking/config';
 import { createSpikingTrainer } from '../../src/engine/spiking/create-trainer';
 import type { RecordOptions, SpikingRecording } from '../../src/engine/spiking/recording';
 import { prefersEventDriven } from '../../src/engine/kernels/spike-propagation';
@@ -146,6 +146,15 @@ test('time constants set the per-step decays: beta = exp(-dt / tau)', () => {
   expect(c.layerNeurons[0]).toEqual({ beta: Math.exp(-0.05) });
   // Nothing of the time-constant form reaches the kernels' parameters.
   expect(Object.keys(c.neuron).sort()).toEqual(Object.keys(DEFAULT_NEURON).sort());
+});
+
+test("EMSTDP's error threshold defaults to the code's 3 at T = 100, scaled to shorter phase windows", () => {
+  const at = (steps: number, epsilon: number | null = null) => emstdpEpsilon(resolveSpikingConfig({ rule: 'emstdp', steps, emstdp: { epsilon } }));
+  expect(at(100)).toBe(3); // twin 49
+  expect(at(60)).toBe(2); // twin 29: 1.78 -> 2
+  expect(at(25)).toBe(1); // twin 11: 0.67 -> 1
+  expect(at(4)).toBe(1); // never below one error count
+  expect(at(25, 3)).toBe(3); // a given value is kept
 });
 
 describe('bad spiking settings are refused with a message', () => {

@@ -46,6 +46,19 @@ export function feedbackRuleOf(rule: SpikingRule, c?: Pick<SpikingConfig, 'emstd
   return rule in SURROGATE_RULES ? SURROGATE_RULES[rule as SurrogateRule] : OWN_RULES[rule as keyof typeof OWN_RULES];
 }
 
+/**
+ * EMSTDP's output error threshold: the one given, or EMSTDP_main.py's 3 for its
+ * 49-step phases scaled to this run's phase window twin = floor(T/2) - 1, at
+ * least 1. With 3 at T = 25 (11-step phases) an output neuron can send at most
+ * 3 error spikes per example and the network did not learn (7-24% after 3,000
+ * examples); 1 reached 84% (bench/results/snn.md).
+ */
+export function emstdpEpsilon(c: Pick<SpikingConfig, 'emstdp' | 'steps'>): number {
+  if (c.emstdp.epsilon !== null) return c.emstdp.epsilon;
+  const twin = Math.max(1, Math.floor(c.steps / 2) - 1);
+  return Math.max(1, Math.round((3 * twin) / 49));
+}
+
 /** Everything that defines a run of a spiking network; the seed fixes init, shuffling and input spikes. */
 export interface SpikingConfig {
   hidden: number[];
@@ -67,7 +80,7 @@ export interface SpikingConfig {
   /** e-prop's learning signal (B = W_out^T, fixed random, or trained like W_out), update form, and readout decay. */
   eprop: { feedback: EpropFeedback; update: EpropUpdate; kappa: number };
   /** EMSTDP (Shrestha et al. 2019): error pathway, learning rate, output error-spike threshold. */
-  emstdp: { feedback: keyof typeof EMSTDP_FEEDBACK_RULES; lr: number; epsilon: number };
+  emstdp: { feedback: keyof typeof EMSTDP_FEEDBACK_RULES; lr: number; epsilon: number | null };
   /** BP-STDP (Tavanaei & Maida 2019): learning rate mu, window eps in steps, input and teacher spike probabilities. */
   bpstdp: { mu: number; window: number; inputGain: number; teacherRate: number };
   optimizer: OptimizerConfig;
@@ -108,7 +121,8 @@ export const DEFAULT_SPIKING_CONFIG: SpikingConfig = {
   eprop: { feedback: 'symmetric', update: 'factorised', kappa: Math.exp(-1 / 20) },
   // EMSTDP_main.py's epsilon 3 and symmetric feedback; its lr ~1e-4 is for many
   // epochs (12% after 512 images), so 3e-3 as in our learning test.
-  emstdp: { feedback: 'symmetric', lr: 3e-3, epsilon: 3 },
+  // epsilon null: scaled to the phase window (emstdpEpsilon).
+  emstdp: { feedback: 'symmetric', lr: 3e-3, epsilon: null },
   // The reimplementation's mu 5e-4, eps 5, 250 Hz input and teacher at 1 ms steps.
   bpstdp: { mu: 5e-4, window: 5, inputGain: 0.25, teacherRate: 0.25 },
   // Momentum SGD, as in the rate engine. snnTorch's tutorials use Adam (5e-4),
@@ -252,7 +266,7 @@ export function validateSpikingConfig(c: SpikingConfig): void {
   }
   oneOf('emstdp.feedback', c.emstdp.feedback, Object.keys(EMSTDP_FEEDBACK_RULES) as Array<keyof typeof EMSTDP_FEEDBACK_RULES>);
   nonNegative('emstdp.lr', c.emstdp.lr);
-  if (!(c.emstdp.epsilon > 0)) throw new ConfigError('emstdp.epsilon', `must be a positive number of error counts (got ${c.emstdp.epsilon}).`);
+  if (c.emstdp.epsilon !== null && !(c.emstdp.epsilon > 0)) throw new ConfigError('emstdp.epsilon', `must be a positive number of error counts (got ${c.emstdp.epsilon}).`);
   nonNegative('bpstdp.mu', c.bpstdp.mu);
   if (!Number.isInteger(c.bpstdp.window) || c.bpstdp.window < 1) throw new ConfigError('bpstdp.window', `must be a whole number of steps of at least 1 (got ${c.bpstdp.window}).`);
   inRange('bpstdp.inputGain', c.bpstdp.inputGain, 0, 1, false);

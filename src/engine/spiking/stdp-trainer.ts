@@ -19,7 +19,7 @@ import { findRule } from '../rules/registry';
 import type { RuleSpec } from '../rules/rule';
 import { type LoopOptions, type LoopResources, StepLoop } from '../training/step-loop';
 import { allocateBpstdpBatch, bpstdpBackward, bpstdpForward, bpstdpOutputPass, bpstdpParams } from './bpstdp-passes';
-import { feedbackRuleOf, isStdpRule, type SpikingConfig, validateSpikingConfig } from './config';
+import { emstdpEpsilon, feedbackRuleOf, isStdpRule, type SpikingConfig, validateSpikingConfig } from './config';
 import { allocateEmstdpBatch, createEmstdp, DEFAULT_EMSTDP, emstdpForward, emstdpMetricsPass, emstdpUpdates } from './emstdp-passes';
 import { largestSpikeArray } from './passes';
 import type { SpikingMetricsRecord, SpikingTrainerOptions } from './trainer';
@@ -165,7 +165,7 @@ async function emstdpProgram(
   evalRows: number, metrics: GPUBuffer, clock: GPUBuffer, seed: number,
 ): Promise<StdpProgram> {
   const feedback = ({ symmetric: 'transpose', random: 'backward', direct: 'direct' } as const)[c.emstdp.feedback];
-  const e = createEmstdp(ctx, net, init, { ...DEFAULT_EMSTDP, steps: c.steps, feedback, lr: c.emstdp.lr, epsilon: c.emstdp.epsilon, inputGain: c.encoderGain });
+  const e = createEmstdp(ctx, net, init, { ...DEFAULT_EMSTDP, steps: c.steps, feedback, lr: c.emstdp.lr, epsilon: emstdpEpsilon(c), inputGain: c.encoderGain });
   const train = allocateEmstdpBatch(ctx, net, e, c.batchSize, 'emstdp.train');
   const test = allocateEmstdpBatch(ctx, net, e, evalRows, 'emstdp.eval');
   const draws = { clock, seed };
