@@ -1,7 +1,7 @@
 // `npm run bench:rules`: every rule on MNIST and Fashion-MNIST from one shared
 // preset (rule-presets.ts), written to rules.md and rules.json with a verdict
 // against the issue's targets. Progress goes to stderr.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError, choiceListFlag, numberFlag, parseArgs, stringFlag } from '../src/cli/args';
 import { EXIT, reportFailure } from '../src/cli/failures';
@@ -37,6 +37,7 @@ const FLAGS = {
   out: 'value',
   'data-dir': 'value',
   'metrics-every': 'value',
+  merge: 'switch',
   help: 'switch',
 } as const;
 
@@ -54,6 +55,9 @@ rules.md and rules.json. Targets hold after ${TARGET_EPOCHS} epochs on the full 
   --out DIR             where to write the report (default: bench/results in the package)
   --data-dir DIR        folder with the .gz IDX files (default: the package's public/datasets)
   --metrics-every N     steps between metric records (default 50)
+  --merge               keep the runs of the report already in --out that this
+                        invocation does not redo (same epochs and subsets), so a
+                        long benchmark can be done in pieces
 `;
 
 interface BenchOptions {
@@ -65,6 +69,7 @@ interface BenchOptions {
   out: string;
   dataDir: string;
   metricsEvery: number;
+  merge: boolean;
 }
 
 type Verdict = 'met' | 'missed' | 'not comparable';
@@ -110,6 +115,9 @@ interface RunResult {
   samplesPerSec: number;
   config: TrainConfig;
   source: string;
+  device: string;
+  /** When the run ended (merged reports hold runs from several invocations). */
+  finishedAt: string;
   targets: TargetCheck[];
 }
 
@@ -130,13 +138,16 @@ function benchOptions(argv: readonly string[]): BenchOptions | null {
     out: out !== undefined ? resolve(out) : join(packageRoot(), 'bench', 'results'),
     dataDir: dataDir !== undefined ? resolve(dataDir) : defaultDataDir(),
     metricsEvery: numberFlag(args, 'metrics-every', { integer: true, min: 1 }) ?? 50,
+    merge: args.switches.has('merge'),
   };
 }
 
-function presetConfig(p: RulePreset, epochs: number): TrainConfig {
+function presetConfig(p: RulePreset, epochs: number, dataset: DatasetName): TrainConfig {
+  const override = p.datasets?.[dataset];
   return resolveConfig({
     ...SHARED,
     scheduleEpochs: epochs,
+    warmupEpochs: override?.warmupEpochs ?? 0,
     hidden: [...SHARED.hidden],
     rule: p.rule,
     coefficients: { ...(p.coefficients ?? {}) },
@@ -144,7 +155,7 @@ function presetConfig(p: RulePreset, epochs: number): TrainConfig {
     feedbackNoiseStd: p.feedbackNoiseStd ?? DEFAULT_CONFIG.feedbackNoiseStd,
     feedbackLr: p.feedbackLr ?? null,
     tiedDecay: p.tiedDecay ?? null,
-    optimizer: { ...DEFAULT_CONFIG.optimizer, ...p.optimizer },
+    optimizer: { ...DEFAULT_CONFIG.optimizer, ...p.optimizer, ...override?.optimizer },
   });
 }
 
@@ -209,14 +220,17 @@ async function runOne(
   progress: Progress,
   onDevice: (name: string) => void,
 ): Promise<RunResult> {
-  const config = presetConfig(preset, opts.epochs);
+  const config = presetConfig(preset, opts.epochs, dataset);
   const pixels = data.rows * data.cols;
+  const why = preset.datasets?.[dataset]?.why;
   const base = {
     key: preset.key,
     rule: preset.rule,
     dataset,
     config,
-    source: preset.source,
+    source: why ? `${preset.source} On ${DATASETS[dataset].title}: ${why}` : preset.source,
+    device: 'unknown',
+    finishedAt: '',
   };
   const records: MetricsRecord[] = [];
   let error: string | null = null;
@@ -225,6 +239,7 @@ async function runOne(
   let epochs = 0;
   // A device per run: buffers are freed with it, and a failure stays in its run.
   const ctx = await createNodeContext();
+  base.device = ctx.adapterName;
   onDevice(ctx.adapterName);
   try {
     const trainer = await Trainer.create(ctx, uploadDataset(ctx, data), config, { metricsEvery: opts.metricsEvery });
@@ -263,6 +278,7 @@ async function runOne(
   const diverged = records.some((m) => m.diverged);
   const partial: Omit<RunResult, 'targets'> = {
     ...base,
+    finishedAt: new Date().toISOString(),
     status: error !== null ? 'failed' : diverged ? 'diverged' : 'ok',
     error,
     epochs,
@@ -294,7 +310,8 @@ interface Report {
   device: string;
   node: string;
   platform: string;
-  command: string;
+  /** Every invocation whose runs the report holds, oldest first. */
+  commands: string[];
   epochs: number;
   targetEpochs: number;
   trainSubset: number | null;
@@ -342,7 +359,7 @@ function markdown(r: Report): string {
     `| Training subset | ${r.trainSubset === null ? 'none (full set)' : r.trainSubset.toLocaleString('en')} |`,
     `| Test subset | ${r.testSubset === null ? 'none (full set)' : r.testSubset.toLocaleString('en')} |`,
     `| Network | 784-${s.hidden.join('-')}-10, ${s.activation}, ${s.loss}, init ${s.init}, ${s.inputScaling} inputs, ${s.lrSchedule} learning rate over the run, batch ${s.batchSize}, seed ${s.seed}; the same initial W for every rule |`,
-    `| Command | \`${md(r.command)}\` |`,
+    `| Command${r.commands.length > 1 ? 's (merged with --merge)' : ''} | ${r.commands.map((c) => `\`${md(c)}\``).join('<br>')} |`,
     '',
     'Angles are angle(W, Bᵀ) in degrees (0 means B is exactly Wᵀ; backprop is 0 by definition; – where B has another shape). ' +
       'Wall time covers training and the per-epoch test evaluation, not setup. Targets: ' +
@@ -390,13 +407,17 @@ function markdown(r: Report): string {
   lines.push(
     '## Settings of each run',
     '',
-    '| Run | Rule | Optimiser | lr | Coefficients of B | B driven by | B lr | Tied decay | Where the settings come from |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| Run | Dataset | Rule | Optimiser | lr | Warm-up | Weight decay | Coefficients of B | B driven by | B lr | Tied decay | Where the settings come from |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
-  const seen = new Set<string>();
+  // One row per distinct setting: a preset with no per-dataset override gets one row for all datasets.
+  const rows = new Map<string, RunResult[]>();
   for (const x of r.results) {
-    if (seen.has(x.key)) continue;
-    seen.add(x.key);
+    const id = `${x.key}\u0000${canonicalJson(x.config)}\u0000${x.source}`;
+    rows.set(id, [...(rows.get(id) ?? []), x]);
+  }
+  for (const group of rows.values()) {
+    const x = group[0];
     const c = x.config;
     const rule = findRule(c.rule);
     const coef = { ...rule.regularizer, ...c.coefficients };
@@ -404,7 +425,8 @@ function markdown(r: Report): string {
     const input = !trained ? '–' : !usesActivity(coef) ? 'W only' : c.feedbackInput === 'noise' ? `white noise, std ${c.feedbackNoiseStd}` : 'layer activity';
     const o = c.optimizer;
     lines.push(
-      `| ${x.key} | ${c.rule} | ${o.method === 'momentum' ? `momentum ${o.momentum}` : o.method} | ${sci(o.lr)} | ${formatCoefficients(coef)} | ${input} | ` +
+      `| ${x.key} | ${group.map((g) => DATASETS[g.dataset].title).join(', ')} | ${c.rule} | ${o.method === 'momentum' ? `momentum ${o.momentum}` : o.method} | ${sci(o.lr)} | ` +
+        `${c.warmupEpochs ? `${c.warmupEpochs} epoch${c.warmupEpochs === 1 ? '' : 's'}` : '–'} | ${o.weightDecay ? sci(o.weightDecay) : '–'} | ${formatCoefficients(coef)} | ${input} | ` +
         `${c.feedbackLr === null ? 'as W' : sci(c.feedbackLr)} | ${rule.tied ? sci(c.tiedDecay ?? rule.tiedDecay ?? 0) : '–'} | ${md(x.source)} |`,
     );
   }
@@ -412,7 +434,37 @@ function markdown(r: Report): string {
   return lines.join('\n');
 }
 
+/** JSON with object keys sorted, so that equal settings compare equal whatever their key order. */
+function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort()) : x));
+}
+
+/** Position in the report: datasets in their table's order, then presets in theirs. */
+function order(x: RunResult): number {
+  return DATASET_NAMES.indexOf(x.dataset) * 1000 + PRESET_KEYS.indexOf(x.key);
+}
+
+/** Starts from the report already in --out, which must have been run under the same conditions. */
+function mergeEarlier(opts: BenchOptions, report: Report): void {
+  const path = join(opts.out, 'rules.json');
+  if (!existsSync(path)) return;
+  const earlier = JSON.parse(readFileSync(path, 'utf8')) as Partial<Report>;
+  const same = earlier.epochs === report.epochs && earlier.trainSubset === report.trainSubset && earlier.testSubset === report.testSubset;
+  if (!same || !Array.isArray(earlier.results) || !Array.isArray(earlier.commands)) {
+    throw new UsageError(
+      'merge',
+      `${path} was written with other epochs or subsets (or by an older version of this benchmark), so its runs are not comparable. ` +
+        'Pick another --out, or drop --merge to overwrite it.',
+    );
+  }
+  report.results = earlier.results;
+  report.commands = [...earlier.commands, ...report.commands];
+  report.examples = { ...earlier.examples };
+  report.device = earlier.device ?? report.device;
+}
+
 function write(opts: BenchOptions, report: Report): void {
+  report.device = [...new Set(report.results.map((x) => x.device))].join('; ') || report.device;
   report.comparable = Object.keys(report.examples).length > 0 && shortfalls(report).length === 0;
   mkdirSync(opts.out, { recursive: true });
   writeFileSync(join(opts.out, 'rules.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -432,7 +484,7 @@ async function bench(argv: readonly string[]): Promise<number> {
     device: 'unknown',
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
-    command: ['node dist-cli/bench-rules.js', ...argv].join(' '),
+    commands: [['node dist-cli/bench-rules.js', ...argv].join(' ')],
     epochs: opts.epochs,
     targetEpochs: TARGET_EPOCHS,
     trainSubset: opts.trainSubset ?? null,
@@ -442,9 +494,11 @@ async function bench(argv: readonly string[]): Promise<number> {
     network: SHARED,
     results: [],
   };
+  if (opts.merge) mergeEarlier(opts, report);
   const progress = new Progress(process.stderr, { linePerRecord: false });
   const total = opts.datasets.length * opts.presets.length;
   let failed = 0;
+  let started = 0;
   for (const dataset of opts.datasets) {
     const data = await loadFromDisk({
       dataset,
@@ -457,7 +511,7 @@ async function bench(argv: readonly string[]): Promise<number> {
     const spec = DATASETS[dataset];
     report.examples[dataset] = { train: data.train.count, test: data.test.count, fullTrain: spec.trainCount, fullTest: spec.testCount };
     for (const preset of opts.presets) {
-      progress.info(`[${report.results.length + 1}/${total}] ${spec.title} ${preset.key}: ${data.train.count} train / ${data.test.count} test, ${opts.epochs} epoch(s)`);
+      progress.info(`[${++started}/${total}] ${spec.title} ${preset.key}: ${data.train.count} train / ${data.test.count} test, ${opts.epochs} epoch(s)`);
       const result = await runOne(preset, dataset, data, opts, progress, (name) => (report.device = name));
       if (result.status === 'failed') failed++;
       const verdict = result.targets.map((t) => `${t.kind} ${t.text}`).join(', ');
@@ -465,7 +519,11 @@ async function bench(argv: readonly string[]): Promise<number> {
         `  ${result.status === 'failed' ? `failed: ${result.error}` : `final test ${pct(result.finalTestAcc)}, best ${pct(result.bestTestAcc)}`}` +
           `, top∠ ${deg(result.topWeightAngle.initial)} → ${deg(result.topWeightAngle.final)}, ${duration(result.wallSec)}${verdict ? `; ${verdict}` : ''}`,
       );
-      report.results.push(result);
+      // A redone run replaces its earlier result in place, keeping the preset table's order.
+      const at = report.results.findIndex((x) => x.dataset === dataset && x.key === preset.key);
+      if (at >= 0) report.results[at] = result;
+      else report.results.push(result);
+      report.results.sort((a, b) => order(a) - order(b));
       // Written after every run so a long benchmark shows its progress and keeps what it has.
       write(opts, report);
     }
