@@ -37,7 +37,7 @@ export const SNN_PRESETS: readonly SnnPreset[] = [
     key: 'emstdp',
     rule: 'emstdp',
     config: { ...ACCURACY_NET, rule: 'emstdp', batchSize: 10 },
-    source: 'Integrate-and-fire neurons with thresholds from fan-in (EMSTDP_main.py), symmetric error network, epsilon scaled to the phase window (3 at the code's T = 100, so 1 at T = 25), batch 10 as the code; lr 3e-3 (the code\'s ~1e-4 is for many epochs); T = 25 as the issue asks (the code uses 100).',
+    source: 'Integrate-and-fire neurons with thresholds from fan-in (EMSTDP_main.py), symmetric error network, epsilon scaled to the phase window (3 at the code\'s T = 100, so 1 at T = 25), batch 10 as the code; lr 3e-3 (the code\'s ~1e-4 is for many epochs); T = 25 as the issue asks (the code uses 100).',
   },
   {
     key: 'bpstdp',

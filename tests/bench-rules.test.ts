@@ -57,3 +57,26 @@ test('bench:rules writes rules.md and rules.json', () => {
   expect(md).toContain('## Alignment targets');
   expect(md).toContain('## Settings of each run');
 }, 120_000);
+
+test('--merge redoes one run into the earlier report, and refuses a report of other conditions', () => {
+  const bench = (...args: string[]) =>
+    spawnSync(process.execPath, [join(root, 'dist-cli', 'bench-rules.js'), '--train-subset', '512', '--test-subset', '256', '--datasets', 'mnist', '--out', out, ...args], {
+      cwd: tmpdir(),
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+  const before = JSON.parse(readFileSync(join(out, 'rules.json'), 'utf8'));
+  const r = bench('--epochs', '1', '--rules', 'fa', '--merge');
+  expect(r.status, r.stderr).toBe(0);
+  const after = JSON.parse(readFileSync(join(out, 'rules.json'), 'utf8'));
+  expect(after.results.map((x: { key: string }) => x.key)).toEqual(['bp', 'fa']);
+  expect(after.results[0]).toEqual(before.results[0]); // bp kept as it was
+  expect(after.results[1].finishedAt).not.toBe(before.results[1].finishedAt); // fa redone
+  expect(after.commands).toHaveLength(2);
+  expect(readFileSync(join(out, 'rules.md'), 'utf8')).toContain('Commands (merged with --merge)');
+
+  const other = bench('--epochs', '2', '--rules', 'fa', '--merge');
+  expect(other.status).toBe(2);
+  expect(other.stderr).toContain('other epochs or subsets');
+  expect(JSON.parse(readFileSync(join(out, 'rules.json'), 'utf8'))).toEqual(after); // nothing lost
+}, 180_000);
