@@ -26,6 +26,8 @@ const cases: GatherCase[] = [
   { name: '3 x 7, clock 7 mod 3 epoch steps', rows: 3, pixels: 7, useClock: true, clock: 7, stepsPerEpoch: 3, offset: 0 },
   { name: '17 x 1, clock 5 mod 4', rows: 17, pixels: 1, useClock: true, clock: 5, stepsPerEpoch: 4, offset: 0 },
   { name: '17 x 3, offset 5', rows: 17, pixels: 3, useClock: false, clock: 9, stepsPerEpoch: 1, offset: 5 },
+  // 2-D teaching sets: two bytes per example, and 21 examples end mid-word (42 bytes).
+  { name: '9 x 2 (2-D points), clock 3 mod 2, standardised', rows: 9, pixels: 2, useClock: true, clock: 3, stepsPerEpoch: 2, offset: 0, shift: 0.5, scale: 2 },
   { name: '65 x 17, clock 1000 mod 7', rows: 65, pixels: 17, useClock: true, clock: 1000, stepsPerEpoch: 7, offset: 0 },
   { name: '3 x 784, offset 11', rows: 3, pixels: 784, useClock: false, clock: 0, stepsPerEpoch: 1, offset: 11 },
   { name: '257 x 7, clock 3 mod 2', rows: 257, pixels: 7, useClock: true, clock: 3, stepsPerEpoch: 2, offset: 0 },
