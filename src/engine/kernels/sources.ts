@@ -34,6 +34,7 @@ import emstdpUpdate from '../../shaders/emstdp_update.wgsl?raw';
 import bpstdpForward from '../../shaders/bpstdp_forward.wgsl?raw';
 import bpstdpError from '../../shaders/bpstdp_error.wgsl?raw';
 import spikeCountMetrics from '../../shaders/spike_count_metrics.wgsl?raw';
+import confusionMatrix from '../../shaders/confusion_matrix.wgsl?raw';
 
 export const SHADERS = {
   matmul: activations + matmul,
@@ -68,4 +69,5 @@ export const SHADERS = {
   bpstdpForward,
   bpstdpError: random + bpstdpError,
   spikeCountMetrics: batchMetrics + spikeCountMetrics,
+  confusionMatrix,
 } as const;

@@ -93,6 +93,11 @@ export class Trainer extends StepLoop<MetricsRecord> {
     this.rule = findRule(config.rule);
   }
 
+  /** The device that holds `network` and `data`, for readers outside the loop (inspect/). */
+  get context(): GpuContext {
+    return this.ctx;
+  }
+
   static async create(ctx: GpuContext, data: GpuDataset, config: TrainConfig, opts: TrainerOptions = {}): Promise<Trainer> {
     validateConfig(config);
     const { value, group } = await ctx.buffers.grouped(() => Trainer.build(ctx, data, config, opts));
