@@ -22,6 +22,7 @@ import { allocateBpstdpBatch, bpstdpBackward, bpstdpForward, bpstdpOutputPass, b
 import { emstdpEpsilon, feedbackRuleOf, isStdpRule, type SpikingConfig, validateSpikingConfig } from './config';
 import { allocateEmstdpBatch, createEmstdp, DEFAULT_EMSTDP, emstdpForward, emstdpMetricsPass, emstdpUpdates } from './emstdp-passes';
 import { largestSpikeArray } from './passes';
+import { checkSnapshotFits, configDifference, type NamedBuffer, networkState, type SpikingSnapshot, type TrainerSnapshot } from '../session/trainer-snapshot';
 import type { SpikingMetricsRecord, SpikingTrainerOptions } from './trainer';
 
 /** Streams of the input (and teacher, +1) draws: training and test never share one. */
@@ -33,6 +34,8 @@ const DEFAULTS: LoopOptions & { evalRows: number } = { metricsEvery: 50, stepsPe
 interface StdpProgram {
   X: GPUBuffer;
   labels: GPUBuffer;
+  /** State of the rule's own beyond the network's parameters (EMSTDP's packed weights and masks). */
+  state: NamedBuffer[];
   train: Dispatch[];
   /** Per evaluation chunk of `rows` rows, the gather's target and the passes. */
   evaluation: Array<{ X: GPUBuffer; labels: GPUBuffer; rows: number; offset: number; passes: Dispatch[] }>;
@@ -48,6 +51,8 @@ export class StdpTrainer extends StepLoop<SpikingMetricsRecord> {
     readonly network: RateNetwork,
     private readonly trainStep: Dispatch[],
     private readonly evaluation: Dispatch[],
+    /** Every buffer that carries over from one step to the next. */
+    private readonly state: NamedBuffer[],
     loop: LoopOptions,
     res: LoopResources,
   ) {
@@ -64,9 +69,9 @@ export class StdpTrainer extends StepLoop<SpikingMetricsRecord> {
     }
     const loop = { ...DEFAULTS, ...opts };
     const { value, group } = await ctx.buffers.grouped(() => StdpTrainer.build(ctx, data, config, loop));
-    const [net, trainStep, evaluation, metrics, reader, order] = value;
-    const res = { metrics, reader, order, trainCount: data.train.count, shuffle: new Rng(config.seed).fork(3), buffers: group };
-    return new StdpTrainer(ctx, config, data, net, trainStep, evaluation, loop, res);
+    const [net, trainStep, evaluation, metrics, clock, reader, order, state] = value;
+    const res = { metrics, clock, reader, order, trainCount: data.train.count, shuffle: new Rng(config.seed).fork(3), buffers: group };
+    return new StdpTrainer(ctx, config, data, net, trainStep, evaluation, [...networkState(net), ...state], loop, res);
   }
 
   private static async build(ctx: GpuContext, data: GpuDataset, config: SpikingConfig, loop: typeof DEFAULTS) {
@@ -111,7 +116,23 @@ export class StdpTrainer extends StepLoop<SpikingMetricsRecord> {
       );
     }
     ctx.throwIfFailed();
-    return [net, trainStep, evaluation, metrics, reader, order] as const;
+    return [net, trainStep, evaluation, metrics, clock, reader, order, program.state] as const;
+  }
+
+  /** Every parameter and rule state buffer, the clock, metric sums and loop position, read back asynchronously. */
+  async snapshot(): Promise<SpikingSnapshot> {
+    const config = structuredClone(this.config);
+    const state = await this.captureState(this.state);
+    return { kind: 'spiking', config, paths: [], ...state };
+  }
+
+  /** Continues from `s` exactly as the trainer it was taken from would; every setting must match. */
+  async restore(s: TrainerSnapshot): Promise<void> {
+    if (s.kind !== 'spiking') throw new ConfigError('snapshot', 'is of a rate network and this trainer trains a spiking network.');
+    const differs = configDifference(s.config, this.config, []);
+    if (differs) throw new ConfigError('snapshot', `was taken with another ${differs}; create the trainer from the snapshot's config.`);
+    checkSnapshotFits(s, this.network, this.data.train.count);
+    this.restoreState(s, this.state);
   }
 
   protected trainDispatches(): readonly Dispatch[] {
@@ -181,8 +202,9 @@ async function emstdpProgram(
       ],
     });
   }
+  const state = [{ name: 'emstdp.Wp', buffer: e.Wp }, ...(e.Fp ? [{ name: 'emstdp.Fp', buffer: e.Fp }] : []), ...e.m.map((m, i) => ({ name: `emstdp.m${i + 1}`, buffer: m }))];
   return {
-    X: train.X, labels: train.labels, evaluation,
+    X: train.X, labels: train.labels, evaluation, state,
     train: [
       ...(await emstdpForward(ctx, net, e, train, { ...draws, training: true, stream: STREAM.train, label: 'emstdp.train' })),
       await emstdpMetricsPass(ctx, net, train, { metrics, clock, slot: TRAIN_SLOT, tick: true, label: 'emstdp.train.metrics' }),
@@ -212,7 +234,7 @@ async function bpstdpProgram(
     });
   }
   return {
-    X: train.X, labels: train.labels, evaluation,
+    X: train.X, labels: train.labels, evaluation, state: [],
     train: [
       ...(await bpstdpForward(ctx, net, train, p, trainDraws, 'bpstdp.train')),
       ...(await bpstdpOutputPass(ctx, net, train, p, { metrics, clock, slot: TRAIN_SLOT, draws: trainDraws, label: 'bpstdp.train.out' })),

@@ -10,10 +10,11 @@ import { type DenseLayer, RateNetwork } from '../layers/network';
 import { layerSlot, metricsFloats, TEST_SLOT, TRAIN_SLOT } from '../metrics/layout';
 import { type LayerWarning, layerWarnings } from '../metrics/layer-warnings';
 import { MetricsReader } from '../metrics/metrics-reader';
-import { parameterUpdates } from '../optimizers/parameter-updates';
+import { type ParameterUpdate, parameterSettings, parameterUpdates } from '../optimizers/parameter-updates';
 import { Rng } from '../rng';
 import { findRule } from '../rules/registry';
 import type { RuleSpec } from '../rules/rule';
+import { checkSnapshotFits, configDifference, networkState, type SpikingSnapshot, type TrainerSnapshot } from '../session/trainer-snapshot';
 import { DEFAULT_CONFIG, type TrainConfig } from '../training/config';
 import { type LoopResources, StepLoop } from '../training/step-loop';
 import { feedbackRuleOf, isStdpRule, layerNeuron, type SpikingConfig, validateSpikingConfig } from './config';
@@ -116,6 +117,7 @@ export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
   private recordingListeners: RecordingListener[] = [];
   private wantedPaths: Propagation[];
   private variants = new Map<string, StepVariant>();
+  private readonly updateStep: Dispatch[];
 
   private constructor(
     ctx: GpuContext,
@@ -126,7 +128,7 @@ export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
     private variant: StepVariant,
     private readonly buildVariant: (paths: Propagation[]) => Promise<StepVariant>,
     private readonly probeStep: Dispatch[],
-    private readonly updateStep: Dispatch[],
+    private readonly updates: ParameterUpdate[],
     /** The training batch's buffers (spikes, membranes...), for tests and debugging. */
     readonly batch: SpikeBatch,
     private readonly recorder: Recorder | null,
@@ -135,15 +137,16 @@ export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
     super(ctx, options, res, config.batchSize);
     this.rule = findRule(feedbackRuleOf(config.rule));
     this.wantedPaths = variant.paths.slice();
+    this.updateStep = updates.map((u) => u.step.dispatch);
   }
 
   static async create(ctx: GpuContext, data: GpuDataset, config: SpikingConfig, opts: SpikingTrainerOptions = {}): Promise<SpikingTrainer> {
     validateSpikingConfig(config);
     if (isStdpRule(config.rule)) throw new ConfigError('rule', `${config.rule} trains with its own neurons and updates: create it with createSpikingTrainer.`);
     const { value, group } = await ctx.buffers.grouped(() => SpikingTrainer.build(ctx, data, config, opts));
-    const [net, options, metrics, order, reader, variant, buildVariant, probeStep, updateStep, shuffle, batch, recorder] = value;
-    const res = { metrics, reader, order, trainCount: data.train.count, shuffle, buffers: group };
-    return new SpikingTrainer(ctx, config, data, net, options, variant, buildVariant, probeStep, updateStep, batch, recorder, res);
+    const [net, options, metrics, clock, order, reader, variant, buildVariant, probeStep, updates, shuffle, batch, recorder] = value;
+    const res = { metrics, clock, reader, order, trainCount: data.train.count, shuffle, buffers: group };
+    return new SpikingTrainer(ctx, config, data, net, options, variant, buildVariant, probeStep, updates, batch, recorder, res);
   }
 
   private static async build(ctx: GpuContext, data: GpuDataset, config: SpikingConfig, opts: SpikingTrainerOptions) {
@@ -203,8 +206,8 @@ export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
     const recorder = options.record ? await ctx.checked(() => Recorder.create(ctx, net, train, clock, options.record!)) : null;
     ctx.throwIfFailed();
     return [
-      net, options, metrics, order, reader,
-      variant, buildVariant, probeStep, updates.map((u) => u.step.dispatch), new Rng(config.seed).fork(3), train, recorder,
+      net, options, metrics, clock, order, reader,
+      variant, buildVariant, probeStep, updates, new Rng(config.seed).fork(3), train, recorder,
     ] as const;
   }
 
@@ -244,6 +247,37 @@ export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
 
   protected updateDispatches(): readonly Dispatch[] {
     return this.updateStep;
+  }
+
+  /** Changes the optimiser's learning rate (W, b and any trained B) from the next submit. */
+  setLearningRate(lr: number): void {
+    if (!(lr >= 0) || !Number.isFinite(lr)) throw new ConfigError('optimizer.lr', `must be a finite number of at least 0 (got ${lr}).`);
+    this.config.optimizer.lr = lr;
+    const s = parameterSettings(asTrainConfig(this.config, this.rule), this.rule);
+    for (const u of this.updates) u.step.update(s[u.kind]);
+  }
+
+  /** Parameters, optimiser state, clock, metric sums, loop position and propagation paths, read back asynchronously. */
+  async snapshot(): Promise<SpikingSnapshot> {
+    const config = structuredClone(this.config);
+    const paths = this.wantedPaths.slice();
+    const state = await this.captureState(networkState(this.network));
+    return { kind: 'spiking', config, paths, ...state };
+  }
+
+  /**
+   * Continues from `s` exactly as the trainer it was taken from would; its
+   * learning rate is adopted, every other setting must match. `partial`
+   * writes only the buffers `s` holds (a rule switch leaves B out).
+   */
+  async restore(s: TrainerSnapshot, options: { partial?: boolean } = {}): Promise<void> {
+    if (s.kind !== 'spiking') throw new ConfigError('snapshot', 'is of a rate network and this trainer trains a spiking network.');
+    const differs = configDifference(s.config, this.config, ['optimizer.lr']);
+    if (differs) throw new ConfigError('snapshot', `was taken with another ${differs}; create the trainer from the snapshot's config.`);
+    checkSnapshotFits(s, this.network, this.data.train.count);
+    this.restoreState(s, networkState(this.network), options.partial);
+    this.setLearningRate(s.config.optimizer.lr);
+    if (s.paths.length === this.network.layers.length) this.wantedPaths = s.paths.slice();
   }
 
   protected evaluationDispatches(): readonly Dispatch[] {

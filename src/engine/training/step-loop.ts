@@ -6,9 +6,12 @@
 import type { BufferGroup } from '../device/buffer-registry';
 import { type Dispatch, encodeDispatches } from '../device/dispatch';
 import type { GpuContext } from '../device/gpu-context';
+import { ConfigError } from '../errors';
 import { TEST_SLOT } from '../metrics/layout';
 import type { MetricsReader } from '../metrics/metrics-reader';
-import { type Rng, shuffledIndices } from '../rng';
+import { Rng, shuffledIndices } from '../rng';
+import { readBuffersLater } from '../session/buffer-readback';
+import { type LoopPosition, type NamedBuffer, SNAPSHOT_VERSION, type SnapshotState } from '../session/trainer-snapshot';
 
 export interface LoopOptions {
   /** Steps between metric records (each costs one async readback). */
@@ -22,14 +25,21 @@ export interface LoopOptions {
 /** The GPU side a loop drives: buffers it writes or captures, and the dispatch lists of a step. */
 export interface LoopResources {
   metrics: GPUBuffer;
+  /** The GPU step clock the loss kernel advances. */
+  clock: GPUBuffer;
   reader: MetricsReader;
   /** The training set's example order, rewritten every epoch. */
   order: GPUBuffer;
   trainCount: number;
+  /** Draws each epoch's order; replaced when a snapshot is restored. */
   shuffle: Rng;
   /** Every buffer the trainer allocated, freed by destroy(). */
   buffers: BufferGroup;
 }
+
+/** Names of the loop's own buffers in a captured state. */
+const CLOCK = '#clock';
+const METRICS = '#metrics';
 
 export abstract class StepLoop<R> {
   readonly stepsPerEpoch: number;
@@ -41,7 +51,10 @@ export abstract class StepLoop<R> {
   private listeners: Array<(r: R) => void> = [];
   private pending: Promise<void>[] = [];
   private inFlight: Promise<unknown>[] = [];
-  private sinceSnapshot = 0;
+  /** Steps since the metrics buffer was last captured. */
+  private sinceCapture = 0;
+  /** Epoch orders drawn so far. */
+  private shuffles = 0;
   private readonly startTime = performance.now();
   private lastRecord = { time: 0, step: 0 };
 
@@ -98,7 +111,7 @@ export abstract class StepLoop<R> {
       const inEpoch = this.stepCount % this.stepsPerEpoch;
       if (inEpoch === 0) this.writeEpochOrder();
       // A submit ends at a metric step, so records come every metricsEvery steps exactly.
-      const toRecord = Math.max(1, this.loop.metricsEvery - this.sinceSnapshot);
+      const toRecord = Math.max(1, this.loop.metricsEvery - this.sinceCapture);
       const chunk = Math.min(left, this.loop.stepsPerSubmit, this.stepsPerEpoch - inEpoch, toRecord);
       await this.beforeSubmit();
       this.submitSteps(chunk);
@@ -155,7 +168,80 @@ export abstract class StepLoop<R> {
     p.then(forget, forget);
   }
 
+  /**
+   * Starts an asynchronous copy of `buffers`, the clock and the metric sums at
+   * this point of the queue, with the loop's position now; only the returned
+   * promise waits for the GPU. Safe between any two submits.
+   */
+  protected captureState(buffers: readonly NamedBuffer[]): Promise<SnapshotState> {
+    const position: LoopPosition = {
+      step: this.stepCount, epoch: this.epochCount, shuffles: this.shuffles, sinceCapture: this.sinceCapture, probed: this.probed,
+    };
+    const copies = readBuffersLater(this.ctx, [...buffers, { name: CLOCK, buffer: this.res.clock }, { name: METRICS, buffer: this.res.metrics }]);
+    return copies.then((bytes) => {
+      const out: Record<string, Float32Array> = {};
+      for (const b of buffers) out[b.name] = new Float32Array(bytes.get(b.name)!);
+      return {
+        version: SNAPSHOT_VERSION, trainCount: this.res.trainCount, position,
+        clock: new Uint32Array(bytes.get(CLOCK)!)[0], metrics: new Float32Array(bytes.get(METRICS)!), buffers: out,
+      };
+    });
+  }
+
+  /**
+   * Writes a captured state back and moves the loop to its position. Every
+   * size is checked before anything is written. `partial` writes only the
+   * buffers the state holds (a rule switch leaves B out); otherwise the names
+   * must match exactly. Call it between train() calls.
+   */
+  protected restoreState(s: SnapshotState, buffers: readonly NamedBuffer[], partial = false): void {
+    if (s.version !== SNAPSHOT_VERSION) throw new ConfigError('snapshot', `has format ${s.version}; this engine reads format ${SNAPSHOT_VERSION}.`);
+    if (s.trainCount !== this.res.trainCount) {
+      throw new ConfigError('snapshot', `was taken on a training set of ${s.trainCount} examples; this one has ${this.res.trainCount}. Load the same dataset and subset.`);
+    }
+    const byName = new Map(buffers.map((b) => [b.name, b]));
+    const writes: Array<[GPUBuffer, Float32Array]> = [];
+    for (const [name, data] of Object.entries(s.buffers)) {
+      const buffer = byName.get(name);
+      if (!buffer) {
+        if (partial) continue;
+        throw new ConfigError('snapshot', `holds ${name}, which this trainer does not have; create the trainer from the snapshot's config.`);
+      }
+      const floats = buffer.floats ?? buffer.buffer.size / 4;
+      if (data.length !== floats) {
+        throw new ConfigError('snapshot', `holds ${data.length} values of ${name} where this trainer has ${floats}; the networks differ.`);
+      }
+      writes.push([buffer.buffer, data]);
+    }
+    const missing = buffers.find((b) => !(b.name in s.buffers));
+    if (missing && !partial) throw new ConfigError('snapshot', `lacks ${missing.name}; create the trainer from the snapshot's config.`);
+    if (s.metrics.byteLength !== this.res.metrics.size) throw new ConfigError('snapshot', 'holds metric sums of another network; create the trainer from its config.');
+
+    const queue = this.ctx.device.queue;
+    for (const [buffer, data] of writes) queue.writeBuffer(buffer, 0, data as Float32Array<ArrayBuffer>);
+    queue.writeBuffer(this.res.clock, 0, Uint32Array.of(s.clock));
+    queue.writeBuffer(this.res.metrics, 0, s.metrics as Float32Array<ArrayBuffer>);
+    const p = s.position;
+    this.stepCount = p.step;
+    this.epochCount = p.epoch;
+    this.sinceCapture = p.sinceCapture;
+    this.probed = p.probed;
+    this.lastRecord = { time: performance.now(), step: p.step };
+    this.replayShuffles(p.shuffles);
+  }
+
+  /** Redraws the shuffle stream from its seed to `count` orders (the last is the current epoch's). */
+  private replayShuffles(count: number): void {
+    const rng = new Rng(this.res.shuffle.seed);
+    let order: Uint32Array | null = null;
+    for (let i = 0; i < count; i++) order = shuffledIndices(this.res.trainCount, rng);
+    this.res.shuffle = rng;
+    this.shuffles = count;
+    if (order) this.ctx.device.queue.writeBuffer(this.res.order, 0, order as Uint32Array<ArrayBuffer>);
+  }
+
   private writeEpochOrder(): void {
+    this.shuffles++;
     const perm = shuffledIndices(this.res.trainCount, this.res.shuffle);
     this.ctx.device.queue.writeBuffer(this.res.order, 0, perm as Uint32Array<ArrayBuffer>);
   }
@@ -166,8 +252,8 @@ export abstract class StepLoop<R> {
     let snapshot = false;
     for (let i = 0; i < count; i++) {
       this.stepCount++;
-      this.sinceSnapshot++;
-      const probe = this.sinceSnapshot >= this.loop.metricsEvery || this.stepCount % this.stepsPerEpoch === 0;
+      this.sinceCapture++;
+      const probe = this.sinceCapture >= this.loop.metricsEvery || this.stepCount % this.stepsPerEpoch === 0;
       encodeDispatches(pass, this.trainDispatches());
       this.encodeAfterStep(pass, this.stepCount);
       if (probe) {
@@ -177,7 +263,7 @@ export abstract class StepLoop<R> {
       encodeDispatches(pass, this.updateDispatches());
       // Only the last step of a submit can be captured: probes of earlier ones would be overwritten.
       if (probe && i === count - 1) snapshot = true;
-      else if (probe) this.sinceSnapshot = this.loop.metricsEvery - 1;
+      else if (probe) this.sinceCapture = this.loop.metricsEvery - 1;
     }
     pass.end();
     const isEpochEnd = this.stepCount % this.stepsPerEpoch === 0;
@@ -187,7 +273,7 @@ export abstract class StepLoop<R> {
     this.ctx.device.queue.submit([encoder.finish()]);
     afterSubmit?.();
     if (ticket) {
-      this.sinceSnapshot = 0;
+      this.sinceCapture = 0;
       this.queueRecord(this.res.reader.collect(ticket), this.stepCount, this.epochCount, false);
     }
   }
@@ -200,7 +286,7 @@ export abstract class StepLoop<R> {
     pass.end();
     const ticket = this.res.reader.capture(encoder, 3, true)!;
     this.ctx.device.queue.submit([encoder.finish()]);
-    this.sinceSnapshot = 0;
+    this.sinceCapture = 0;
     this.queueRecord(this.res.reader.collect(ticket), this.stepCount, this.epochCount, true);
   }
 

@@ -1,4 +1,5 @@
 import type { GpuDataset } from '../data/gpu-dataset';
+import { BufferGroup } from '../device/buffer-registry';
 import type { Dispatch } from '../device/dispatch';
 import type { GpuContext } from '../device/gpu-context';
 import { ConfigError } from '../errors';
@@ -17,6 +18,9 @@ import { type ParameterUpdate, parameterSettings, parameterUpdates } from '../op
 import { Rng } from '../rng';
 import { findRule } from '../rules/registry';
 import { type Coefficients, type RuleSpec, trainsFeedback } from '../rules/rule';
+import { FeedbackSwitch } from '../session/feedback-switch';
+import { checkSnapshotFits, configDifference, networkState, type RateSnapshot, type TrainerSnapshot } from '../session/trainer-snapshot';
+import { SPIKING_RULES } from '../spiking/config';
 import { scheduleFactor, type TrainConfig } from './config';
 import { type LoopResources, StepLoop } from './step-loop';
 import { validateConfig } from './config';
@@ -61,6 +65,16 @@ export interface TrainerOptions {
   evalRows?: number;
 }
 
+export interface RuleSwitchOptions {
+  /** Overrides of the new rule's regulariser coefficients; by default none (the rule's own). */
+  coefficients?: Coefficients;
+  /** Draw B afresh even where the new rule could keep the current one. */
+  resetFeedback?: boolean;
+}
+
+/** Settings a snapshot may carry that differ from the trainer's: restore() adopts them. */
+const LIVE_SETTINGS = ['rule', 'coefficients', 'optimizer.lr', 'feedbackLr'] as const;
+
 /** A loss this many times chance level counts as divergence. */
 const DIVERGED_LOSS_FACTOR = 10;
 
@@ -72,7 +86,7 @@ const DEFAULTS: Required<TrainerOptions> = { metricsEvery: 50, bpAngles: false, 
  * and, now and then, captures the metrics buffer for an async readback.
  */
 export class Trainer extends StepLoop<MetricsRecord> {
-  readonly rule: RuleSpec;
+  private ruleSpec: RuleSpec;
   /** The schedule factor last written to the optimisers; NaN forces a write. */
   private appliedFactor = 1;
 
@@ -82,15 +96,13 @@ export class Trainer extends StepLoop<MetricsRecord> {
     readonly data: GpuDataset,
     readonly network: RateNetwork,
     private readonly options: Required<TrainerOptions>,
-    private readonly trainStep: Dispatch[],
-    private readonly probeStep: Dispatch[],
-    private readonly updateStep: Dispatch[],
+    private readonly parts: StepParts,
+    private program: RuleProgram,
     private readonly evaluation: Dispatch[],
-    private readonly updates: ParameterUpdate[],
     res: LoopResources,
   ) {
     super(ctx, options, res, config.batchSize);
-    this.rule = findRule(config.rule);
+    this.ruleSpec = findRule(config.rule);
   }
 
   /** The device that holds `network` and `data`, for readers outside the loop (inspect/). */
@@ -101,9 +113,21 @@ export class Trainer extends StepLoop<MetricsRecord> {
   static async create(ctx: GpuContext, data: GpuDataset, config: TrainConfig, opts: TrainerOptions = {}): Promise<Trainer> {
     validateConfig(config);
     const { value, group } = await ctx.buffers.grouped(() => Trainer.build(ctx, data, config, opts));
-    const [net, options, metrics, order, reader, trainStep, probeStep, updateStep, evaluation, updates, shuffle] = value;
-    const res = { metrics, reader, order, trainCount: data.train.count, shuffle, buffers: group };
-    return new Trainer(ctx, config, data, net, options, trainStep, probeStep, updateStep, evaluation, updates, res);
+    const [net, options, parts, reader, evaluation, shuffle] = value;
+    let program: RuleProgram;
+    try {
+      program = await buildRuleProgram(ctx, net, parts, config, options.bpAngles);
+    } catch (e) {
+      group.destroy();
+      throw e;
+    }
+    const res = { metrics: parts.metrics, clock: parts.clock, reader, order: parts.order, trainCount: data.train.count, shuffle, buffers: group };
+    return new Trainer(ctx, config, data, net, options, parts, program, evaluation, res);
+  }
+
+  /** The rule in force (switchRule changes it). */
+  get rule(): RuleSpec {
+    return this.ruleSpec;
   }
 
   private static async build(ctx: GpuContext, data: GpuDataset, config: TrainConfig, opts: TrainerOptions) {
@@ -113,15 +137,13 @@ export class Trainer extends StepLoop<MetricsRecord> {
       throw new ConfigError('batchSize', `is ${config.batchSize} but the training set has only ${data.train.count} examples.`);
     }
     const rule = findRule(config.rule);
-    const coefficients: Coefficients = { ...rule.regularizer, ...config.coefficients };
     const sizes = [data.pixels, ...config.hidden, data.classes];
     const evalRows = Math.min(options.evalRows, data.test.count);
     const est = RateNetwork.estimateBytes(sizes, config.batchSize, evalRows);
     ctx.buffers.checkFits(`A network of ${sizes.join('-')} with batch ${config.batchSize}`, est.largestBuffer);
 
     const init = initialParameters(sizes, config.activation, config.init, rule.feedback, config.seed);
-    const needsFeedbackGrad = rule.feedback === 'backward' && !rule.tied && (trainsFeedback(rule, coefficients) || config.feedbackUpdateNoise > 0);
-    const net = RateNetwork.create(ctx, init, config.activation, rule.feedback, needsFeedbackGrad);
+    const net = RateNetwork.create(ctx, init, config.activation, rule.feedback, needsFeedbackGrad(rule, config));
     const train = net.allocateBatch(ctx, config.batchSize, 'train', true);
     const test = net.allocateBatch(ctx, evalRows, 'eval', false);
 
@@ -135,45 +157,22 @@ export class Trainer extends StepLoop<MetricsRecord> {
     const noiseSeed = new Rng(config.seed).fork(4).nextU32();
     const stepsPerEpoch = Math.floor(data.train.count / config.batchSize);
 
-    const trainStep = await ctx.checked(async () => {
-      const gather = await gatherBatch(ctx, {
-        images: data.train.images, labels: data.train.labels, index: order, clock, X: train.X, Y: train.labels,
-        rows: train.rows, pixels: data.pixels, useClock: true, stepsPerEpoch, ...inputTransform(data, config), label: 'train.gather',
-      });
-      const loss = await outputLoss(ctx, {
-        logits: train.pre[net.layers.length - 1], labels: train.labels, grad: train.delta[net.layers.length - 1],
-        metrics, clock, rows: train.rows, classes: data.classes, scale: 1 / train.rows, slot: TRAIN_SLOT,
-        loss: config.loss, tick: true, label: 'train.loss',
-      });
-      const feedback: Dispatch[] = [];
-      if (needsFeedbackGrad) {
-        for (const layer of net.layers) {
-          feedback.push(...(await feedbackUpdate(ctx, layer, train, coefficients, { kind: config.feedbackInput, noiseStd: config.feedbackNoiseStd, seed: noiseSeed }, clock)));
-        }
-      }
-      return [gather, ...(await forwardPass(ctx, net, train, 'train')), loss, ...(await backwardPass(ctx, net, train, rule.feedback)), ...feedback];
-    });
-    const probeStep = await alignmentProbes(ctx, net, train, rule.feedback, metrics, options.bpAngles);
-    const updates = await parameterUpdates(ctx, net, config, rule, clock, noiseSeed);
     const evaluation = await evaluationPass(ctx, net, data, test, testOrder, metrics, clock, config);
     ctx.throwIfFailed();
-
-    return [
-      net, options, metrics, order, reader,
-      trainStep, probeStep, updates.map((u) => u.step.dispatch), evaluation, updates, new Rng(config.seed).fork(3),
-    ] as const;
+    const parts: StepParts = { data, train, clock, metrics, order, noiseSeed, stepsPerEpoch };
+    return [net, options, parts, reader, evaluation, new Rng(config.seed).fork(3)] as const;
   }
 
   protected trainDispatches(): readonly Dispatch[] {
-    return this.trainStep;
+    return this.program.trainStep;
   }
 
   protected probeDispatches(): readonly Dispatch[] {
-    return this.probeStep;
+    return this.program.probeStep;
   }
 
   protected updateDispatches(): readonly Dispatch[] {
-    return this.updateStep;
+    return this.program.updateStep;
   }
 
   protected evaluationDispatches(): readonly Dispatch[] {
@@ -204,7 +203,100 @@ export class Trainer extends StepLoop<MetricsRecord> {
       feedbackLr: this.config.feedbackLr === null ? null : this.config.feedbackLr * factor,
     };
     const s = parameterSettings(scaled, this.rule);
-    for (const u of this.updates) u.step.update(s[u.kind]);
+    for (const u of this.program.updates) u.step.update(s[u.kind]);
+  }
+
+  /**
+   * Trains with another rule from the next submit, keeping W, b and their
+   * optimiser state. B stays where the new rule uses the same kind of feedback
+   * (unless `resetFeedback`) and is otherwise what a run of the new rule starts
+   * from with this seed (feedback-switch.ts). The rule's dispatches are rebuilt
+   * (their pipelines come from the cache); the old ones' buffers are freed once
+   * the GPU has finished the submits that use them. Call it between train() calls.
+   */
+  async switchRule(rule: string, options: RuleSwitchOptions = {}): Promise<void> {
+    if ((SPIKING_RULES as readonly string[]).includes(rule)) {
+      throw new ConfigError('rule', `"${rule}" trains spiking neurons and this is a rate network; start a new run with a spiking network to use it.`);
+    }
+    const same = rule === this.config.rule;
+    const coefficients = { ...(options.coefficients ?? (same ? this.config.coefficients : {})) };
+    const next: TrainConfig = { ...this.config, rule, coefficients };
+    validateConfig(next);
+    if (same && !options.resetFeedback && configDifference(coefficients, this.config.coefficients, []) === null) return;
+    await this.reconfigure(next, options.resetFeedback ?? false);
+  }
+
+  /** Sets the rule's regulariser coefficients (overrides of its defaults) from the next submit. */
+  async setCoefficients(coefficients: Coefficients): Promise<void> {
+    await this.switchRule(this.config.rule, { coefficients });
+  }
+
+  /**
+   * Every parameter and optimiser buffer, the clock, the metric sums and the
+   * loop's position, copied at this point of the queue and read back
+   * asynchronously: the loop is never stalled.
+   */
+  async snapshot(): Promise<RateSnapshot> {
+    const config = structuredClone(this.config);
+    const state = await this.captureState(networkState(this.network));
+    return { kind: 'rate', config, ...state };
+  }
+
+  /**
+   * Continues from `s` exactly as the trainer it was taken from would. The
+   * snapshot's rule, coefficients and learning rates are adopted; every other
+   * setting must match (create the trainer from `s.config`). Call it between
+   * train() calls.
+   */
+  async restore(s: TrainerSnapshot): Promise<void> {
+    if (s.kind !== 'rate') throw new ConfigError('snapshot', 'is of a spiking network and this trainer trains a rate network.');
+    const differs = configDifference(s.config, this.config, LIVE_SETTINGS);
+    if (differs) throw new ConfigError('snapshot', `was taken with another ${differs}; create the trainer from the snapshot's config.`);
+    checkSnapshotFits(s, this.network, this.data.train.count);
+    if (s.config.rule !== this.config.rule || configDifference(s.config.coefficients, this.config.coefficients, []) !== null) {
+      await this.switchRule(s.config.rule, { coefficients: s.config.coefficients });
+    }
+    this.restoreState(s, networkState(this.network));
+    this.setLearningRate(s.config.optimizer.lr, s.config.feedbackLr);
+  }
+
+  override destroy(): void {
+    super.destroy();
+    this.program.buffers.destroy();
+  }
+
+  /** Rebuilds the rule's dispatches for `next` (same network, new rule or coefficients). */
+  private async reconfigure(next: TrainConfig, resetFeedback: boolean): Promise<void> {
+    const to = findRule(next.rule);
+    const options = { reset: resetFeedback, trainsB: needsFeedbackGrad(to, next) };
+    const { value: change } = await this.ctx.buffers.grouped(
+      async () => FeedbackSwitch.plan(this.ctx, this.network, this.ruleSpec, to, next, options),
+      this.res.buffers,
+    );
+    change.apply();
+    let program: RuleProgram;
+    try {
+      program = await buildRuleProgram(this.ctx, this.network, this.parts, next, this.options.bpAngles);
+    } catch (e) {
+      change.revert();
+      for (const b of change.added) this.ctx.buffers.destroy(b);
+      throw e;
+    }
+    const old = this.program;
+    this.program = program;
+    this.ruleSpec = to;
+    this.config.rule = next.rule;
+    this.config.coefficients = next.coefficients;
+    // The new optimiser steps hold the base rates: write the schedule's.
+    this.appliedFactor = Number.NaN;
+    this.applySchedule();
+    // Submits already queued still read the old buffers: free them once the GPU is done.
+    const dropped = change.dropped;
+    const free = () => {
+      for (const b of dropped) this.ctx.buffers.destroy(b);
+      old.buffers.destroy();
+    };
+    this.ctx.device.queue.onSubmittedWorkDone().then(free, free);
   }
 
   protected toRecord(v: Float32Array, step: number, epoch: number, withTest: boolean): MetricsRecord {
@@ -240,6 +332,71 @@ export class Trainer extends StepLoop<MetricsRecord> {
       // Non-finite, or far above chance (ln(classes) for cross-entropy): it will not recover.
       diverged: n > 0 && !(trainLoss < DIVERGED_LOSS_FACTOR * Math.log(this.data.classes)),
     };
+  }
+}
+
+/** The rule-independent buffers a step's rule dispatches are built on. */
+interface StepParts {
+  data: GpuDataset;
+  train: BatchBuffers;
+  clock: GPUBuffer;
+  metrics: GPUBuffer;
+  order: GPUBuffer;
+  noiseSeed: number;
+  stepsPerEpoch: number;
+}
+
+/** The dispatches that depend on the rule, rebuilt when it or its coefficients change. */
+interface RuleProgram {
+  trainStep: Dispatch[];
+  probeStep: Dispatch[];
+  updateStep: Dispatch[];
+  updates: ParameterUpdate[];
+  /** Their uniforms and scratch buffers, freed with the program. */
+  buffers: BufferGroup;
+}
+
+/** Whether B gets a gradient and optimiser state of its own (trained, not tied or fixed). */
+function needsFeedbackGrad(rule: RuleSpec, config: TrainConfig): boolean {
+  const coefficients: Coefficients = { ...rule.regularizer, ...config.coefficients };
+  return rule.feedback === 'backward' && !rule.tied && (trainsFeedback(rule, coefficients) || config.feedbackUpdateNoise > 0);
+}
+
+/** One step's gather, forward, loss, backward and B update, its probes and its optimiser steps, under `config.rule`. */
+async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepParts, config: TrainConfig, bpAngles: boolean): Promise<RuleProgram> {
+  const rule = findRule(config.rule);
+  const coefficients: Coefficients = { ...rule.regularizer, ...config.coefficients };
+  const { data, train, clock, metrics, order, noiseSeed, stepsPerEpoch } = parts;
+  const buffers = new BufferGroup(ctx.buffers);
+  try {
+    const { value } = await ctx.buffers.grouped(async () => {
+      const trainStep = await ctx.checked(async () => {
+        const gather = await gatherBatch(ctx, {
+          images: data.train.images, labels: data.train.labels, index: order, clock, X: train.X, Y: train.labels,
+          rows: train.rows, pixels: data.pixels, useClock: true, stepsPerEpoch, ...inputTransform(data, config), label: 'train.gather',
+        });
+        const loss = await outputLoss(ctx, {
+          logits: train.pre[net.layers.length - 1], labels: train.labels, grad: train.delta[net.layers.length - 1],
+          metrics, clock, rows: train.rows, classes: data.classes, scale: 1 / train.rows, slot: TRAIN_SLOT,
+          loss: config.loss, tick: true, label: 'train.loss',
+        });
+        const feedback: Dispatch[] = [];
+        if (needsFeedbackGrad(rule, config)) {
+          for (const layer of net.layers) {
+            feedback.push(...(await feedbackUpdate(ctx, layer, train, coefficients, { kind: config.feedbackInput, noiseStd: config.feedbackNoiseStd, seed: noiseSeed }, clock)));
+          }
+        }
+        return [gather, ...(await forwardPass(ctx, net, train, 'train')), loss, ...(await backwardPass(ctx, net, train, rule.feedback)), ...feedback];
+      });
+      const probeStep = await alignmentProbes(ctx, net, train, rule.feedback, metrics, bpAngles);
+      const updates = await parameterUpdates(ctx, net, config, rule, clock, noiseSeed);
+      return { trainStep, probeStep, updates };
+    }, buffers);
+    ctx.throwIfFailed();
+    return { ...value, updateStep: value.updates.map((u) => u.step.dispatch), buffers };
+  } catch (e) {
+    buffers.destroy();
+    throw e;
   }
 }
 

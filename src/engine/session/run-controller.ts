@@ -1,0 +1,37 @@
+// The surface of one interactive run, the same whether the run lives on this
+// thread (RunSession) or in a module worker (EngineClient): a page can use
+// either. Every command resolves once done and rejects with the engine's
+// typed error (code, message that says what to do); what happens meanwhile
+// arrives as events.
+import type { Coefficients } from '../rules/rule';
+import type { RuleSwitchOptions } from '../training/trainer';
+import type { SessionInfo, SessionListener } from './session-events';
+import type { SessionSpec } from './session-spec';
+import type { TrainerSnapshot } from './trainer-snapshot';
+
+export interface RunController {
+  /** Adds a listener of every event; returns its removal. */
+  onEvent(listener: SessionListener): () => void;
+  /** Loads the dataset (cached between starts), sets up the device and a fresh run at step 0, paused. */
+  start(spec: SessionSpec): Promise<SessionInfo>;
+  /** Trains until paused, finished or diverged; resolves once training has begun. */
+  play(): Promise<void>;
+  /** Stops after the chunk in progress; resolves once its metrics have arrived. */
+  pause(): Promise<void>;
+  /** One submit's worth of steps (pauses first). */
+  step(): Promise<void>;
+  /** Back to step 0 with the same seed (the same initial weights) and the settings in force now. */
+  reset(): Promise<void>;
+  /** Back to the last snapshot taken before the loss blew up (or the last one); resolves with its step. */
+  rewind(): Promise<number>;
+  /** From the next submit, even while training. */
+  setLearningRate(lr: number): Promise<void>;
+  /** The rule's regulariser coefficients (rate rules that train B), from the next chunk. */
+  setCoefficients(coefficients: Coefficients): Promise<void>;
+  /** Another rule from the next chunk, keeping the weights; refused with the reason where impossible. */
+  switchRule(rule: string, options?: RuleSwitchOptions): Promise<void>;
+  /** The run's whole state now, as plain arrays (also kept as the latest snapshot). */
+  snapshot(): Promise<TrainerSnapshot>;
+  /** Stops and frees the device; the controller cannot be used again. */
+  destroy(): Promise<void>;
+}
