@@ -51,7 +51,8 @@ export function feedbackRuleOf(rule: SpikingRule, c?: Pick<SpikingConfig, 'emstd
  * 49-step phases scaled to this run's phase window twin = floor(T/2) - 1, at
  * least 1. With 3 at T = 25 (11-step phases) an output neuron can send at most
  * 3 error spikes per example and the network did not learn (7-24% after 3,000
- * examples); 1 reached 84% (bench/results/snn.md).
+ * examples); 1 reached 84% (plasticity train, 784-256-10, batch 10,
+ * 3,000 training and 500 test examples, lavapipe; bench/results/snn.md predates this).
  */
 export function emstdpEpsilon(c: Pick<SpikingConfig, 'emstdp' | 'steps'>): number {
   if (c.emstdp.epsilon !== null) return c.emstdp.epsilon;
