@@ -12,6 +12,6 @@ export default defineConfig({
   },
   // Pre-bundle the UI's dependencies at start-up so the first page load does not reload.
   optimizeDeps: {
-    include: ['lit', 'lit/decorators.js', 'lit/directives/live.js', 'chart.js'],
+    include: ['lit', 'lit/decorators.js', 'lit/directives/live.js', 'lit/directives/repeat.js', 'chart.js'],
   },
 });

@@ -1,4 +1,5 @@
-// A line chart of train loss, train accuracy and test accuracy against the step.
+// A line chart of train loss, train accuracy and test accuracy against the step,
+// for rate and spiking runs alike; the loss and the accuracies can each be hidden.
 import {
   Chart,
   type ChartDataset,
@@ -18,8 +19,13 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, T
 
 type Point = { x: number; y: number };
 
+/** What the chart reads of a record: a rate run's MetricsRecord and a spiking run's both have it. */
+export type ChartRecord = Pick<MetricsRecord, 'step' | 'trainLoss' | 'trainAcc' | 'testAcc'>;
+
+export type ChartSeries = 'loss' | 'accuracy';
+
 /** Series drawn from the records; accuracies are in percent on the right axis. */
-export function seriesOf(records: readonly MetricsRecord[]): { trainLoss: Point[]; trainAcc: Point[]; testAcc: Point[] } {
+export function seriesOf(records: readonly ChartRecord[]): { trainLoss: Point[]; trainAcc: Point[]; testAcc: Point[] } {
   const trainLoss: Point[] = [];
   const trainAcc: Point[] = [];
   const testAcc: Point[] = [];
@@ -56,13 +62,18 @@ export class MetricsChart extends LitElement {
   `;
 
   /** Every record of the run so far, oldest first. Replace the array to redraw. */
-  @property({ attribute: false }) records: readonly MetricsRecord[] = [];
+  @property({ attribute: false }) records: readonly ChartRecord[] = [];
+  /** The curves drawn: the loss (left axis), the accuracies (right axis), or both. */
+  @property({ attribute: false }) show: readonly ChartSeries[] = ['loss', 'accuracy'];
 
   private chart: Chart<'line', Point[]> | null = null;
   private series = seriesOf([]);
+  private readonly scheme = matchMedia('(prefers-color-scheme: dark)');
+  private themeObserver: MutationObserver | null = null;
 
   override render() {
-    return html`<canvas role="img" aria-label="Train loss, train accuracy and test accuracy against the training step"></canvas>
+    const what = [this.show.includes('loss') ? 'train loss' : '', this.show.includes('accuracy') ? 'train and test accuracy' : ''].filter(Boolean).join(', ');
+    return html`<canvas role="img" aria-label=${`${what || 'Nothing'} against the training step`}></canvas>
       ${this.pointCount() === 0 ? html`<div class="empty">The curves appear here once training starts.</div>` : null}`;
   }
 
@@ -72,20 +83,32 @@ export class MetricsChart extends LitElement {
 
   override updated(changed: PropertyValues<this>): void {
     if (!this.chart) this.chart = this.createChart();
-    if (changed.has('records')) this.redraw();
+    if (changed.has('records') || changed.has('show')) this.redraw();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.scheme.removeEventListener('change', this.onTheme);
+    this.themeObserver?.disconnect();
     this.chart?.destroy();
     this.chart = null;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // Colours come from the theme's custom properties when the chart is made: a new theme makes it again.
+    this.scheme.addEventListener('change', this.onTheme);
+    this.themeObserver = new MutationObserver(this.onTheme);
+    this.themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     // Back in the page after a move: draw again.
     if (this.hasUpdated) this.requestUpdate('records');
   }
+
+  private readonly onTheme = (): void => {
+    this.chart?.destroy();
+    this.chart = null;
+    this.requestUpdate('records');
+  };
 
   private pointCount(): number {
     const s = this.series;
@@ -99,6 +122,14 @@ export class MetricsChart extends LitElement {
     loss!.data = s.trainLoss;
     acc!.data = s.trainAcc;
     test!.data = s.testAcc;
+    const showLoss = this.show.includes('loss');
+    const showAcc = this.show.includes('accuracy');
+    loss!.hidden = !showLoss;
+    acc!.hidden = !showAcc;
+    test!.hidden = !showAcc;
+    const scales = chart.options.scales!;
+    scales.loss!.display = showLoss;
+    scales.acc!.display = showAcc;
     // Markers only while the curves are sparse enough to read them.
     const radius = s.trainLoss.length > 40 ? 0 : 2;
     loss!.pointRadius = radius;
@@ -162,7 +193,11 @@ export class MetricsChart extends LitElement {
           },
         },
         plugins: {
-          legend: { position: 'bottom', labels: { color: text, usePointStyle: true, boxHeight: 6 } },
+          legend: {
+            position: 'bottom',
+            // Series the view hides are not offered in the legend either.
+            labels: { color: text, usePointStyle: true, boxHeight: 6, filter: (item) => this.show.includes(item.datasetIndex === 0 ? 'loss' : 'accuracy') },
+          },
           tooltip: {
             callbacks: {
               title: (items) => (items[0] ? `Step ${items[0].parsed.x}` : ''),

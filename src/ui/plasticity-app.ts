@@ -1,53 +1,102 @@
-// The page: settings on one side, the run's progress on the other. It turns form
-// events into a TrainingRun and the run's reports into state; the children draw it.
+// The lab page: the experiment (from the address, kept in it as it changes), its
+// settings, the run's controls and views. The engine runs in a module worker
+// behind a LabRun; this element turns form and button events into its calls and
+// the session's events into state, and its children (src/ui/app/) draw that state.
+//
+// Slots for other parts of the page: `lesson` (a lesson panel, above the lab),
+// `export` (a menu beside "Copy link") and `compare` (results under the views).
+// Public: `experiment` (set it to show another, as a link would), `records`,
+// `info`, and for embedding (<plasticity-lab>): `embedded` (leave the page's
+// address alone), `autoplay`, `controls` ('full', 'minimal': the run buttons
+// only, 'none': the views only) and `datasetsUrl`. It dispatches
+// `experiment-change` ({ experiment }) and `session-event` (the session's events).
 import { css, html, LitElement, nothing } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
-import { DATASETS, type LoadProgress } from '../engine/data/loader';
-import { ConfigError, formatBytes, GpuUnavailableError } from '../engine/errors';
-import type { MetricsRecord } from '../engine/training/trainer';
-import { describeConfigError, fieldOf, type FormValues, parseForm, readQuery, type RunSettings } from './form-values';
-import './layer-angles';
-import './metrics-chart';
-import type { FormError, RunStartEvent } from './run-form';
-import './run-form';
-import { type RunInfo, type RunOutcome, type RunPhase, TrainingRun } from './training-run';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { LoadProgress } from '../engine/data/loader';
+import type { InspectKind, InspectResult } from '../engine/session/inspection';
+import type { SessionErrorInfo, SessionEvent, SessionInfo, SessionPhase } from '../engine/session/session-events';
+import { EngineClient } from '../worker/engine-client';
+import { DEFAULT_EXPERIMENT, type Experiment, validateExperiment, type View } from './experiment/experiment';
+import './app/experiment-form';
+import type { DatasetSourceEvent, OwnFilesEvent, SettingChangeEvent } from './app/experiment-form';
+import { availableViews, inputShapeOf, type OwnData, teachingSetOf, trainingPoints } from './app/experiment-spec';
+import { DATASET_LABELS } from './app/labels';
+import './app/lab-header';
+import type { CopyState } from './app/lab-header';
+import { LabRun, type RunCommand } from './app/lab-run';
+import './app/lab-views';
+import { type Inspections, type LabViews, NO_INSPECTIONS, VIEW_INSPECTIONS } from './app/lab-views';
+import './app/run-controls';
+import type { RunCommandEvent, RunStatus } from './app/run-controls';
+import {
+  type AnyRecord,
+  errorOf,
+  errorReport,
+  layerRows,
+  loadingStatus,
+  noticeOf,
+  pausedStatus,
+  phaseStatus,
+  readyStatus,
+  REWIND_AND_LOWER,
+  summaryOf,
+  trainingStatus,
+} from './app/run-messages';
+import './app/run-notices';
+import type { Notice, NoticeEvent } from './app/run-notices';
+import { isTeachingDataset, type Setting } from './app/setting-edit';
+import { AddressBar } from './app/share-url';
+import { datasetFromFiles } from './app/user-data';
+import type { LabelledPoint } from './views/decision-boundary';
+import type { ViewsChangeEvent } from './views/view-toggles';
 import { detectWebGpu, type WebGpuSupport } from './webgpu-support';
 import './webgpu-unavailable';
 
-type Status = { kind: 'info' | 'busy' | 'ok' | 'error'; text: string };
+/** Most training points drawn over the decision boundary. */
+const MAX_POINTS = 1500;
 
 @customElement('plasticity-app')
 export class PlasticityApp extends LitElement {
   static override styles = css`
     :host {
       display: block;
-      max-width: 1200px;
+      max-width: 1280px;
       margin: 0 auto;
       padding: 1.25rem;
       box-sizing: border-box;
     }
-    header {
+    lab-header,
+    run-notices {
       margin-bottom: 1.25rem;
     }
-    h1 {
-      margin: 0;
-      font-size: 1.6rem;
-      letter-spacing: -0.01em;
-    }
-    header p {
-      margin: 0.3rem 0 0;
-      color: var(--muted);
-      max-width: 70ch;
-      line-height: 1.45;
-    }
-    .adapter {
-      font-size: 0.85rem;
+    ::slotted([slot='lesson']) {
+      display: block;
+      margin-bottom: 1.25rem;
     }
     .layout {
       display: grid;
-      grid-template-columns: minmax(250px, 300px) minmax(0, 1fr);
+      grid-template-columns: minmax(260px, 320px) minmax(0, 1fr);
+      grid-template-areas: 'settings controls' 'settings results';
+      grid-template-rows: auto 1fr;
       gap: 1.25rem;
       align-items: start;
+    }
+    .layout.no-settings {
+      grid-template-columns: minmax(0, 1fr);
+      grid-template-areas: 'controls' 'results';
+      grid-template-rows: auto;
+    }
+    .settings {
+      grid-area: settings;
+    }
+    .controls {
+      grid-area: controls;
+    }
+    .results {
+      grid-area: results;
+      display: grid;
+      gap: 1.25rem;
+      min-width: 0;
     }
     .card {
       background: var(--surface);
@@ -57,314 +106,467 @@ export class PlasticityApp extends LitElement {
       box-shadow: var(--shadow);
       min-width: 0;
     }
-    .results {
-      display: grid;
-      gap: 1.25rem;
-      min-width: 0;
-    }
     h2 {
       margin: 0 0 0.75rem;
       font-size: 1.05rem;
     }
-    .status {
-      display: flex;
-      align-items: baseline;
-      gap: 0.5rem;
-      line-height: 1.4;
-    }
-    .status::before {
-      content: '';
-      flex: none;
-      width: 0.6rem;
-      height: 0.6rem;
-      border-radius: 50%;
-      background: var(--muted);
-      transform: translateY(-0.05rem);
-    }
-    .status.busy::before {
-      background: var(--accent);
-      animation: pulse 1.2s ease-in-out infinite;
-    }
-    .status.ok::before {
-      background: var(--ok);
-    }
-    .status.error {
-      color: var(--error);
-    }
-    .status.error::before {
-      background: var(--error);
-    }
-    @keyframes pulse {
-      50% {
-        opacity: 0.3;
-      }
-    }
-    progress {
-      width: 100%;
-      height: 0.6rem;
-      margin-top: 0.6rem;
-      accent-color: var(--accent);
-    }
-    .summary {
-      display: grid;
-      grid-template-columns: repeat(auto-fit, minmax(7.5rem, 1fr));
-      gap: 0.6rem;
-      margin: 0.9rem 0 0;
-    }
-    .summary div {
-      background: var(--surface-alt);
-      border-radius: var(--radius-small);
-      padding: 0.45rem 0.6rem;
-    }
-    dt {
-      font-size: 0.78rem;
-      color: var(--muted);
-    }
-    dd {
-      margin: 0.1rem 0 0;
-      font-size: 1.1rem;
-      font-weight: 600;
-      font-variant-numeric: tabular-nums;
-    }
+    /* Tablets and phones: the buttons first, then the settings, then the views. */
     @media (max-width: 860px) {
       :host {
         padding: 1rem;
       }
       .layout {
         grid-template-columns: minmax(0, 1fr);
-      }
-    }
-    @media (prefers-reduced-motion: reduce) {
-      .status.busy::before {
-        animation: none;
+        grid-template-areas: 'controls' 'settings' 'results';
+        grid-template-rows: auto;
       }
     }
   `;
 
-  @state() private support: WebGpuSupport | null = null;
-  @state() private running = false;
-  @state() private status: Status = { kind: 'info', text: 'Checking for WebGPU…' };
-  @state() private progress: LoadProgress | null = null;
-  @state() private formError: FormError | null = null;
-  @state() private records: MetricsRecord[] = [];
-  @state() private info: RunInfo | null = null;
+  /** Inside another page: the address is that page's, so it is neither read nor written. */
+  @property({ type: Boolean }) embedded = false;
+  /** Start training once WebGPU is found. */
+  @property({ type: Boolean }) autoplay = false;
+  /** What is shown besides the views: every setting, the run buttons only, or nothing. */
+  @property() controls: 'full' | 'minimal' | 'none' = 'full';
+  /** Where the shipped datasets are served; by default datasets/ beside the page. */
+  @property({ attribute: 'datasets-url' }) datasetsUrl: string | null = null;
 
-  private readonly query = readQuery(location.search);
-  private run: TrainingRun | null = null;
-  private settings: RunSettings | null = null;
-  /** Where the run is; progress reports update the status line only while it trains. */
-  private phase: RunPhase | 'stopping' | null = null;
+  @state() private support: WebGpuSupport | null = null;
+  @state() private experimentNow: Experiment = DEFAULT_EXPERIMENT;
+  @state() private usingOwn = false;
+  @state() private own: OwnData | null = null;
+  @state() private ownError = '';
+  @state() private ownBusy = false;
+  @state() private phase: SessionPhase = 'idle';
+  @state() private infoNow: SessionInfo | null = null;
+  @state() private recordsNow: readonly AnyRecord[] = [];
+  @state() private progress: LoadProgress | null = null;
+  @state() private status: RunStatus = { kind: 'info', text: 'Checking for WebGPU…' };
+  @state() private notices: readonly Notice[] = [];
+  /** The session's refusals, beside the control they concern. */
+  @state() private sessionErrors: Partial<Record<Setting, string>> = {};
+  @state() private inspections: Inspections = NO_INSPECTIONS;
+  @state() private failures: Partial<Record<InspectKind, string>> = {};
+  @state() private copy: CopyState = { kind: 'idle' };
+  /** A command is being carried out (a start loads and compiles): the buttons wait. */
+  @state() private commandBusy = false;
+
+  @query('lab-views') private views!: LabViews | null;
+
+  /** Bumped with every file loaded, so a run of an older file no longer matches. */
+  private ownVersion = 0;
+  private divergence: Extract<SessionEvent, { type: 'diverged' }> | null = null;
+  private pointsCache: { key: string; points: LabelledPoint[] } | null = null;
+  private copyTimer = 0;
+  private readonly address = new AddressBar();
+
+  private readonly run = new LabRun(
+    () => new EngineClient({ datasetsUrl: this.datasetsUrl ?? new URL(`${import.meta.env.BASE_URL}datasets/`, document.baseURI).href }),
+    {
+      event: (e) => this.onSessionEvent(e),
+      inspected: (r) => this.onInspected(r),
+      inspectFailed: (kind, message) => (this.failures = { ...this.failures, [kind]: message }),
+    },
+  );
+
+  /** The experiment shown (always valid). */
+  get experiment(): Experiment {
+    return this.experimentNow;
+  }
+
+  /** Shows `e` (a lesson's step, an embedding's preset) as a link would; one that cannot run is refused with a notice. */
+  set experiment(e: Experiment) {
+    if (e === this.experimentNow) return;
+    const problems = validateExperiment(e);
+    if (problems.length > 0) {
+      this.showNotice({ id: 'link', kind: 'warn', title: 'This experiment cannot run', lines: problems.map((p) => `${p.field}: ${p.message}`) });
+      return;
+    }
+    this.usingOwn = false;
+    this.setExperiment(e);
+  }
+
+  /** The current run's records, oldest first. */
+  get records(): readonly AnyRecord[] {
+    return this.recordsNow;
+  }
+
+  get info(): SessionInfo | null {
+    return this.infoNow;
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
+    if (!this.embedded) {
+      this.openAddress();
+      window.addEventListener('hashchange', this.onHashChange);
+    }
     if (this.support === null) void this.checkSupport();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.run?.stop();
+    window.removeEventListener('hashchange', this.onHashChange);
+    void this.run.destroy();
   }
 
-  private async checkSupport(): Promise<void> {
-    const support = await detectWebGpu();
-    this.support = support;
-    if (support.available) this.status = { kind: 'info', text: 'Choose the settings and press Start.' };
-    else this.status = { kind: 'error', text: 'WebGPU is unavailable, so nothing can be trained here.' };
+  protected override updated(): void {
+    // The inspections follow the views shown; newly shown ones are fetched at once.
+    const e = this.experimentNow;
+    const available = availableViews(e, inputShapeOf(e, this.ownData()));
+    this.run.want(e.views.filter((v) => available.includes(v)).flatMap((v) => (VIEW_INSPECTIONS[v] ? [VIEW_INSPECTIONS[v]!] : [])));
   }
 
   override render() {
     const support = this.support;
     const unavailable = support !== null && !support.available;
-    return html`<header>
-        <h1>Plasticity lab</h1>
-        <p>Train a small network on handwritten digits or clothing with backprop or one of the learning rules that avoid weight transport, and watch how well its error signals align with backprop's.</p>
-        ${support?.available ? html`<p class="adapter">GPU: ${support.adapter}</p>` : nothing}
-      </header>
-      <div class="layout">
-        <section class="card" aria-labelledby="settings-title">
-          <h2 id="settings-title">Settings</h2>
-          <run-form
-            .initial=${this.query.values}
-            ?running=${this.running}
-            ?unavailable=${unavailable || support === null}
-            .error=${this.formError}
-            note=${this.subsetNote()}
-            @run-start=${this.onStart}
-            @run-stop=${this.onStop}
-          ></run-form>
-        </section>
-        <div class="results">
-          ${unavailable
-            ? html`<webgpu-unavailable reason=${support.reason}></webgpu-unavailable>`
-            : html`${this.renderProgress()}
-                <section class="card" aria-label="Alignment angles">
-                  <layer-angles .layers=${this.records.at(-1)?.layers ?? []} .sizes=${this.info?.sizes ?? []}></layer-angles>
-                </section>`}
-        </div>
+    const e = this.experimentNow;
+    const showSettings = this.controls === 'full';
+    return html`${this.embedded
+        ? nothing
+        : html`<lab-header adapter=${support?.available ? support.adapter : ''} .copy=${this.copy} @copy-link=${this.onCopyLink}>
+            <slot name="export" slot="export"></slot>
+          </lab-header>`}
+      <slot name="lesson"></slot>
+      <run-notices .notices=${this.notices} @notice=${this.onNotice}></run-notices>
+      <div class=${`layout ${showSettings ? '' : 'no-settings'}`}>
+        ${showSettings ? this.settingsCard(e) : nothing}
+        ${this.controls !== 'none' || unavailable ? this.controlsCard(e, support) : nothing}
+        <div class="results">${unavailable ? nothing : this.viewsOf(e)}<slot name="compare"></slot></div>
       </div>`;
   }
 
-  private renderProgress() {
-    const latest = this.records.at(-1);
-    const test = lastTest(this.records);
-    const info = this.info;
-    return html`<section class="card" aria-labelledby="progress-title">
-      <h2 id="progress-title">Progress</h2>
-      <div class=${`status ${this.status.kind}`} role="status" aria-live="polite" data-status=${this.status.kind}>${this.status.text}</div>
-      ${this.progress
-        ? html`<progress aria-label="Dataset download" max=${this.progress.totalBytes ?? nothing} value=${this.progress.totalBytes ? this.progress.loadedBytes : nothing}></progress>`
-        : nothing}
-      <dl class="summary">
-        ${metric('Step', 'step', latest && info ? `${latest.step.toLocaleString()} / ${info.totalSteps.toLocaleString()}` : '—', 'Minibatches trained so far, of the whole run.')}
-        ${metric('Train loss', 'train-loss', latest && Number.isFinite(latest.trainLoss) ? latest.trainLoss.toFixed(3) : '—', 'Mean loss over the minibatches since the previous point.')}
-        ${metric('Train accuracy', 'train-acc', latest && Number.isFinite(latest.trainAcc) ? percent(latest.trainAcc) : '—', 'Share of the recent minibatch examples classified correctly.')}
-        ${metric('Test accuracy', 'test-acc', test?.testAcc != null ? percent(test.testAcc) : '—', 'Share of the held-out test images classified correctly, scored after each epoch.')}
-        ${metric('Samples / s', 'speed', latest && latest.samplesPerSec > 0 ? Math.round(latest.samplesPerSec).toLocaleString() : '—', 'Training examples processed per second.')}
-      </dl>
-      <metrics-chart .records=${this.records}></metrics-chart>
+  private settingsCard(e: Experiment) {
+    return html`<section class="card settings" aria-labelledby="settings-title">
+      <h2 id="settings-title">Settings</h2>
+      <experiment-form
+        .experiment=${e}
+        ?using-own=${this.usingOwn}
+        .own=${this.own}
+        .ownError=${this.ownError}
+        ?own-busy=${this.ownBusy}
+        .sessionErrors=${this.sessionErrors}
+        @setting-change=${this.onSettingChange}
+        @dataset-source=${this.onDatasetSource}
+        @own-files=${this.onOwnFiles}
+      ></experiment-form>
     </section>`;
   }
 
-  private subsetNote(): string {
-    const { trainSubset, testSubset } = this.query.subsets;
-    if (trainSubset === undefined && testSubset === undefined) return '';
-    const parts = [trainSubset && `${trainSubset} training`, testSubset && `${testSubset} test`].filter(Boolean);
-    return `The address asks for a subset of the data: ${parts.join(' and ')} images.`;
+  private controlsCard(e: Experiment, support: WebGpuSupport | null) {
+    const matches = this.run.matches(e, this.datasetVersion());
+    return html`<section class="card controls" aria-labelledby="run-title">
+      <h2 id="run-title">Run</h2>
+      ${support && !support.available
+        ? html`<webgpu-unavailable reason=${support.reason}></webgpu-unavailable>`
+        : html`<run-controls
+            data-phase=${this.phase}
+            ?playing=${this.phase === 'training'}
+            ?can-run=${this.canRun()}
+            blocked-why=${this.blockedWhy()}
+            ?busy=${this.commandBusy || this.phase === 'loading' || this.phase === 'preparing' || this.phase === 'recovering'}
+            ?finished=${this.phase === 'finished' && matches}
+            ?stale=${this.run.hasRun && !matches}
+            .status=${this.status}
+            .progress=${this.progress}
+            .summary=${summaryOf(this.recordsNow, this.infoNow)}
+            @run-command=${this.onCommand}
+          ></run-controls>`}
+    </section>`;
   }
 
-  private async onStart(e: RunStartEvent): Promise<void> {
-    if (this.running) return;
-    const settings = this.parse(e.detail);
-    if (!settings) return;
-    this.formError = null;
-    this.records = [];
-    this.info = null;
-    this.settings = settings;
-    this.running = true;
+  private viewsOf(e: Experiment) {
+    const shape = inputShapeOf(e, this.ownData());
+    const available = availableViews(e, shape);
+    return html`<lab-views
+      .views=${e.views}
+      .available=${available}
+      .records=${this.recordsNow}
+      .layers=${layerRows(this.recordsNow.at(-1))}
+      .sizes=${this.infoNow?.sizes ?? []}
+      .classNames=${this.infoNow?.classNames ?? shape.classNames}
+      rows=${shape.rows}
+      cols=${shape.cols}
+      .inspections=${this.inspections}
+      .failures=${this.failures}
+      .points=${available.includes('boundary') ? this.boundaryPoints(e) : []}
+      threshold=${e.spiking.threshold}
+      @views-change=${this.onViewsChange}
+    ></lab-views>`;
+  }
 
-    const run = new TrainingRun(settings, {
-      phase: (p) => {
-        if (this.run === run) this.onPhase(p);
-      },
-      progress: (p) => {
-        if (this.run === run) this.onProgress(p);
-      },
-      ready: (info) => {
-        if (this.run === run) this.info = info;
-      },
-      metrics: (m) => {
-        if (this.run !== run) return;
-        this.records = [...this.records, m];
-        if (this.phase === 'training' && this.info) this.status = { kind: 'busy', text: this.trainingText(m) };
-      },
-    });
-    this.run = run;
+  // ---- the address ----
+
+  /** Reads the experiment from the address: problems go to a notice, bad settings to their defaults. */
+  private openAddress(): void {
+    const read = this.address.read();
+    if (read) {
+      this.experimentNow = read.experiment;
+      this.usingOwn = false;
+      if (read.problems.length > 0) this.showNotice({ id: 'link', kind: 'warn', title: 'Some settings in this link could not be used', lines: read.problems });
+      else this.dismiss('link');
+    }
+    this.address.write(this.experimentNow);
+    this.dispatchEvent(new CustomEvent('experiment-change', { detail: { experiment: this.experimentNow } }));
+  }
+
+  /** A link pasted into this tab's address bar opens as a new page would. */
+  private readonly onHashChange = (): void => {
+    if (this.address.changedElsewhere()) this.openAddress();
+  };
+
+  private setExperiment(e: Experiment): void {
+    this.experimentNow = e;
+    if (!this.embedded) this.address.write(e);
+    this.dispatchEvent(new CustomEvent('experiment-change', { detail: { experiment: e } }));
+  }
+
+  private async onCopyLink(): Promise<void> {
+    const url = location.href;
+    clearTimeout(this.copyTimer);
     try {
-      this.showOutcome(await run.run());
+      await navigator.clipboard.writeText(url);
+      this.copy = { kind: 'copied' };
+      this.copyTimer = window.setTimeout(() => (this.copy = { kind: 'idle' }), 2500);
+    } catch {
+      // No clipboard access (an insecure page, a refused permission): show it to copy by hand.
+      this.copy = { kind: 'manual', url };
+    }
+  }
+
+  // ---- the settings ----
+
+  private onSettingChange(ev: SettingChangeEvent): void {
+    const { setting, experiment } = ev.detail;
+    this.clearSessionError(setting);
+    this.setExperiment(experiment);
+    // A rule, learning rate or coefficient reaches the running session at once.
+    if (setting === 'optimizer.lr') this.sendLive(setting, () => this.run.setLearningRate(experiment.optimizer.lr));
+    else if (setting.startsWith('coefficients.')) this.sendLive(setting, () => this.run.setCoefficients({ ...experiment.coefficients }));
+    else if (setting === 'rule') this.sendLive(setting, () => this.run.switchRule(experiment.rule));
+  }
+
+  private sendLive(setting: Setting, send: () => Promise<void>): void {
+    send().then(
+      () => this.requestUpdate(),
+      (err: unknown) => {
+        const later = setting === 'rule' ? ' Reset to start a new run with it.' : '';
+        this.sessionErrors = { ...this.sessionErrors, [setting]: `${errorOf(err).message}${later}` };
+      },
+    );
+  }
+
+  private clearSessionError(setting: Setting): void {
+    if (!this.sessionErrors[setting]) return;
+    const { [setting]: _old, ...rest } = this.sessionErrors;
+    this.sessionErrors = rest;
+  }
+
+  private onDatasetSource(ev: DatasetSourceEvent): void {
+    this.usingOwn = ev.detail.own;
+    this.ownError = '';
+  }
+
+  /** Parses the chosen files; a bad file leaves the data loaded before (and every setting) as it was. */
+  private async onOwnFiles(ev: OwnFilesEvent): Promise<void> {
+    this.ownBusy = true;
+    this.ownError = '';
+    try {
+      const picked = await Promise.all(ev.detail.files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+      const dataset = await datasetFromFiles(picked);
+      this.own = { dataset, files: picked.map((f) => f.name) };
+      this.ownVersion++;
     } catch (err) {
-      this.showError(err);
+      this.ownError = errorOf(err).message;
     } finally {
-      if (this.run === run) {
-        this.run = null;
-        this.phase = null;
-        this.running = false;
-        this.progress = null;
+      this.ownBusy = false;
+    }
+  }
+
+  private onViewsChange(ev: ViewsChangeEvent): void {
+    this.setExperiment({ ...this.experimentNow, views: ev.detail.views as View[] });
+  }
+
+  // ---- the run ----
+
+  private ownData(): OwnData | null {
+    return this.usingOwn ? this.own : null;
+  }
+
+  private datasetVersion(): number {
+    return this.usingOwn ? this.ownVersion : 0;
+  }
+
+  private canRun(): boolean {
+    return this.support?.available === true && !(this.usingOwn && !this.own) && !this.ownBusy;
+  }
+
+  private blockedWhy(): string {
+    if (!this.support?.available) return 'WebGPU is unavailable in this browser.';
+    if (this.usingOwn && !this.own) return 'Choose your file first.';
+    return '';
+  }
+
+  private onCommand(ev: RunCommandEvent): Promise<void> {
+    return this.runCommand(ev.detail.command);
+  }
+
+  private async runCommand(command: RunCommand): Promise<void> {
+    if (command !== 'pause' && !this.canRun()) return;
+    if (command !== 'pause') {
+      this.dismiss('error');
+      if (command === 'reset' || !this.run.hasRun) this.dismiss('diverged');
+    }
+    await this.busyWhile(command !== 'pause', () => this.run.command(command, this.experimentNow, this.ownData(), this.datasetVersion()));
+  }
+
+  private async onNotice(ev: NoticeEvent): Promise<void> {
+    const { id, action } = ev.detail;
+    if (action === REWIND_AND_LOWER) await this.rewindAndLower();
+    else this.dismiss(id);
+  }
+
+  /** The divergence notice's fix: back to the last healthy snapshot (or step 0) with the suggested learning rate. */
+  private async rewindAndLower(): Promise<void> {
+    const d = this.divergence;
+    if (!d) return;
+    this.dismiss('diverged');
+    const lr = d.suggestedLr;
+    if (lr !== null) this.setExperiment({ ...this.experimentNow, optimizer: { ...this.experimentNow.optimizer, lr } });
+    await this.busyWhile(true, async () => {
+      if (d.rewindStep !== null) {
+        await this.run.rewindWithLearningRate(lr);
+        return;
       }
-    }
+      if (lr !== null) await this.run.setLearningRate(lr);
+      await this.run.command('reset', this.experimentNow, this.ownData(), this.datasetVersion());
+    });
   }
 
-  private onStop(): void {
-    if (!this.run) return;
-    this.run.stop();
-    this.phase = 'stopping';
-    this.status = { kind: 'busy', text: 'Stopping after the current steps…' };
-  }
-
-  private parse(values: FormValues): RunSettings | null {
+  /** Runs a command with the buttons waiting (`busy`); its failure becomes a notice. */
+  private async busyWhile(busy: boolean, fn: () => Promise<unknown>): Promise<void> {
+    this.commandBusy = busy;
     try {
-      return parseForm(values, this.query.subsets);
+      await fn();
     } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      this.formError = { field: fieldOf(err), message: describeConfigError(err) };
-      return null;
+      this.showError(errorOf(err));
+    } finally {
+      this.commandBusy = false;
     }
   }
 
-  private onPhase(phase: RunPhase): void {
-    if (this.phase === 'stopping' && phase !== 'finishing') return;
-    this.phase = phase;
-    const name = DATASETS[this.settings!.dataset].title;
-    const text: Record<RunPhase, string> = {
-      loading: `Loading ${name}…`,
-      preparing: 'Preparing the GPU: uploading the images and compiling the shaders…',
-      training: `Training on ${this.info?.trainCount.toLocaleString() ?? ''} ${name} images…`,
-      finishing: 'Scoring the test set…',
-    };
-    this.status = { kind: 'busy', text: text[phase] };
-    if (phase !== 'loading') this.progress = null;
-  }
-
-  private onProgress(p: LoadProgress): void {
-    this.progress = p;
-    if (this.phase !== 'loading') return;
-    const name = DATASETS[this.settings!.dataset].title;
-    const amount = p.totalBytes ? `${formatBytes(p.loadedBytes)} of ${formatBytes(p.totalBytes)}` : formatBytes(p.loadedBytes);
-    this.status = { kind: 'busy', text: `Loading ${name}: ${amount}…` };
-  }
-
-  private trainingText(m: MetricsRecord): string {
-    const info = this.info!;
-    const epochs = this.settings!.epochs;
-    const epoch = Math.min(epochs, Math.floor(m.step / info.stepsPerEpoch) + 1);
-    return `Training on ${info.adapter}: epoch ${epoch} of ${epochs}, step ${m.step.toLocaleString()} of ${info.totalSteps.toLocaleString()}.`;
-  }
-
-  private showOutcome(outcome: RunOutcome): void {
-    const last = this.records.at(-1);
-    const test = lastTest(this.records)?.testAcc;
-    const acc = test != null ? `test accuracy ${percent(test)}` : 'no test accuracy yet';
-    const secs = last ? `${last.elapsedSec.toFixed(1)} s` : '';
-    if (outcome === 'finished') {
-      this.status = { kind: 'ok', text: `Finished ${this.settings!.epochs} epoch${this.settings!.epochs === 1 ? '' : 's'} in ${secs}: ${acc}.` };
-    } else if (outcome === 'stopped') {
-      this.status = { kind: 'info', text: `Stopped at step ${(last?.step ?? 0).toLocaleString()}: ${acc}.` };
-    } else {
-      const step = this.records.find((r) => r.diverged)?.step ?? last?.step ?? 0;
-      this.status = {
-        kind: 'error',
-        text: `The loss diverged (became NaN or infinite) by step ${step.toLocaleString()}. Lower the learning rate and start again.`,
-      };
+  private onSessionEvent(e: SessionEvent): void {
+    this.dispatchEvent(new CustomEvent('session-event', { detail: e }));
+    const notice = noticeOf(e);
+    if (notice) this.showNotice(notice);
+    switch (e.type) {
+      case 'phase': {
+        this.phase = e.phase;
+        if (e.phase !== 'loading') this.progress = null;
+        // A divergence pauses too; its status stays until it is dealt with.
+        const diverged = e.phase === 'paused' && this.notices.some((n) => n.id === 'diverged');
+        const status = e.phase === 'paused' ? pausedStatus(this.run.step, 'user', this.recordsNow, this.experimentNow.epochs) : phaseStatus(e.phase, this.datasetName(), this.infoNow?.adapter ?? null);
+        if (status && !diverged) this.status = status;
+        break;
+      }
+      case 'load-progress':
+        this.progress = e.progress;
+        this.status = loadingStatus(this.datasetName(), e.progress);
+        break;
+      case 'ready':
+        this.infoNow = e.info;
+        this.recordsNow = [];
+        this.inspections = NO_INSPECTIONS;
+        this.failures = {};
+        this.sessionErrors = {};
+        this.divergence = null;
+        this.dismiss('diverged');
+        this.views?.clearRecordings();
+        this.status = readyStatus(e.info);
+        break;
+      case 'metrics':
+        this.recordsNow = [...this.recordsNow, e.record];
+        if (this.phase === 'training' && this.infoNow) this.status = trainingStatus(e.record, this.infoNow);
+        break;
+      case 'recording':
+        this.views?.pushRecording(e.recording);
+        break;
+      case 'paused':
+        this.status = pausedStatus(e.step, e.reason, this.recordsNow, this.experimentNow.epochs) ?? this.status;
+        break;
+      case 'resumed':
+        this.dismiss('diverged');
+        break;
+      case 'diverged':
+        this.divergence = e;
+        this.status = { kind: 'error', text: `Diverged at step ${e.step.toLocaleString()}.` };
+        break;
+      case 'recovered':
+      case 'rewound':
+        // Records after the step gone back to belong to the lost device or the undone steps.
+        this.recordsNow = this.recordsNow.filter((r) => r.step <= e.step);
+        if (e.type === 'rewound') this.status = { kind: 'info', text: `Rewound to step ${e.step.toLocaleString()}; press Play to train on.` };
+        break;
+      case 'error':
+        this.showError(e.error);
+        break;
     }
   }
 
-  private showError(err: unknown): void {
-    if (err instanceof ConfigError) {
-      // Settings the engine refused only once it saw the data (e.g. batch larger than the subset).
-      this.formError = { field: fieldOf(err), message: describeConfigError(err) };
-      this.status = { kind: 'error', text: 'The run could not start: see the settings.' };
-    } else if (err instanceof GpuUnavailableError) {
-      this.support = { available: false, reason: err.message };
-      this.status = { kind: 'error', text: 'WebGPU is unavailable, so nothing can be trained here.' };
-    } else {
-      const message = err instanceof Error ? err.message : String(err);
-      this.status = { kind: 'error', text: message };
-      console.error(err);
+  private onInspected(r: InspectResult): void {
+    this.inspections = { ...this.inspections, [r.kind]: r };
+    if (this.failures[r.kind]) {
+      const { [r.kind]: _gone, ...rest } = this.failures;
+      this.failures = rest;
     }
   }
-}
 
-function metric(label: string, key: string, value: string, title: string) {
-  return html`<div title=${title}><dt>${label}</dt><dd data-metric=${key}>${value}</dd></div>`;
-}
+  private showError(error: SessionErrorInfo): void {
+    // The worker found no WebGPU after all (a browser without it in workers): the same panel as the page's own check.
+    if (error.code === 'gpu-unavailable' && this.phase !== 'recovering') {
+      this.support = { available: false, reason: error.message };
+      return;
+    }
+    const report = errorReport(error);
+    this.showNotice(report.notice);
+    this.status = report.status;
+    // A setting the engine refused once it saw the data (a batch larger than the file, say) is marked at its control too.
+    if (report.setting) this.sessionErrors = { ...this.sessionErrors, [report.setting]: report.settingMessage };
+  }
 
-/** The latest record that carries a test accuracy. */
-function lastTest(records: readonly MetricsRecord[]): MetricsRecord | undefined {
-  for (let i = records.length - 1; i >= 0; i--) if (records[i]!.testAcc !== null) return records[i];
-  return undefined;
-}
+  private showNotice(n: Notice): void {
+    this.notices = [...this.notices.filter((x) => x.id !== n.id), n];
+  }
 
-function percent(x: number): string {
-  return `${(100 * x).toFixed(1)}%`;
+  private dismiss(id: string): void {
+    if (this.notices.some((n) => n.id === id)) this.notices = this.notices.filter((n) => n.id !== id);
+  }
+
+  // ---- what the children draw ----
+
+  private async checkSupport(): Promise<void> {
+    const support = await detectWebGpu();
+    this.support = support;
+    this.status = support.available
+      ? { kind: 'info', text: 'Choose the settings and press Play.' }
+      : { kind: 'error', text: 'WebGPU is unavailable, so nothing can be trained here.' };
+    if (support.available && this.autoplay) await this.runCommand('play');
+  }
+
+  private datasetName(): string {
+    const own = this.ownData();
+    return own ? own.files.join(', ') : DATASET_LABELS[this.experimentNow.dataset];
+  }
+
+  /** The 2-D training points drawn over the boundary: the teaching set the run trains on, or the user's own 2-D file. */
+  private boundaryPoints(e: Experiment): LabelledPoint[] {
+    const own = this.ownData();
+    if (!own && !isTeachingDataset(e.dataset)) return [];
+    const key = own ? `own:${this.ownVersion}` : `${e.dataset}:${e.seed}:${e.trainSubset ?? ''}:${e.testSubset ?? ''}`;
+    if (this.pointsCache?.key !== key) this.pointsCache = { key, points: trainingPoints(own ? own.dataset : teachingSetOf(e), MAX_POINTS) };
+    return this.pointsCache.points;
+  }
 }
 
 declare global {

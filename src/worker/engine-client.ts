@@ -3,6 +3,7 @@
 // each call is a message with an id, settled by the worker's reply; events
 // arrive as they happen. Errors keep the engine's code, name and message.
 import type { Coefficients } from '../engine/rules/rule';
+import type { InspectRequest, InspectResult } from '../engine/session/inspection';
 import type { RunController } from '../engine/session/run-controller';
 import { type SessionEvent, SessionError, type SessionInfo, type SessionListener } from '../engine/session/session-events';
 import type { SessionSpec } from '../engine/session/session-spec';
@@ -88,6 +89,10 @@ export class EngineClient implements RunController {
 
   switchRule(rule: string, options?: RuleSwitchOptions): Promise<void> {
     return this.call({ name: 'switchRule', rule, options });
+  }
+
+  inspect(request: InspectRequest): Promise<InspectResult> {
+    return this.call({ name: 'inspect', request });
   }
 
   snapshot(): Promise<TrainerSnapshot> {

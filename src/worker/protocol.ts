@@ -2,6 +2,7 @@
 // a page and a worker from different builds refuse each other with a message
 // rather than misread each other. Every payload is plain data (structured clone).
 import type { Coefficients } from '../engine/rules/rule';
+import type { InspectRequest, InspectResult } from '../engine/session/inspection';
 import type { SessionErrorInfo, SessionEvent, SessionInfo } from '../engine/session/session-events';
 import type { SessionSpec } from '../engine/session/session-spec';
 import type { TrainerSnapshot } from '../engine/session/trainer-snapshot';
@@ -21,6 +22,7 @@ export type Command =
   | { name: 'setLearningRate'; lr: number }
   | { name: 'setCoefficients'; coefficients: Coefficients }
   | { name: 'switchRule'; rule: string; options?: RuleSwitchOptions }
+  | { name: 'inspect'; request: InspectRequest }
   | { name: 'snapshot' }
   | { name: 'destroy' };
 
@@ -37,6 +39,7 @@ export interface CommandResults {
   setLearningRate: void;
   setCoefficients: void;
   switchRule: void;
+  inspect: InspectResult;
   snapshot: TrainerSnapshot;
   destroy: void;
 }

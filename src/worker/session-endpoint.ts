@@ -56,6 +56,8 @@ function call(s: RunController, c: Command): Promise<unknown> {
       return s.setCoefficients(c.coefficients);
     case 'switchRule':
       return s.switchRule(c.rule, c.options);
+    case 'inspect':
+      return s.inspect(c.request);
     case 'snapshot':
       return s.snapshot();
     case 'destroy':

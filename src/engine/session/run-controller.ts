@@ -7,6 +7,7 @@ import type { Coefficients } from '../rules/rule';
 import type { RuleSwitchOptions } from '../training/trainer';
 import type { SessionInfo, SessionListener } from './session-events';
 import type { SessionSpec } from './session-spec';
+import type { InspectRequest, InspectResult } from './inspection';
 import type { TrainerSnapshot } from './trainer-snapshot';
 
 export interface RunController {
@@ -30,6 +31,8 @@ export interface RunController {
   setCoefficients(coefficients: Coefficients): Promise<void>;
   /** Another rule from the next chunk, keeping the weights; refused with the reason where impossible. */
   switchRule(rule: string, options?: RuleSwitchOptions): Promise<void>;
+  /** A view of the network now (confusion matrix, samples, weights, a grid's predictions), computed beside training. */
+  inspect(request: InspectRequest): Promise<InspectResult>;
   /** The run's whole state now, as plain arrays (also kept as the latest snapshot). */
   snapshot(): Promise<TrainerSnapshot>;
   /** Stops and frees the device; the controller cannot be used again. */

@@ -12,6 +12,7 @@ import { ConfigError, DeviceLostError, GpuUnavailableError } from '../errors';
 import type { LayerWarning } from '../metrics/layer-warnings';
 import type { Coefficients } from '../rules/rule';
 import type { RuleSwitchOptions } from '../training/trainer';
+import type { InspectRequest, InspectResult } from './inspection';
 import type { RunController } from './run-controller';
 import { errorInfo, type PauseReason, type SessionEvent, type SessionInfo, type SessionListener, type SessionPhase, type SessionSettings } from './session-events';
 import { type DatasetChoice, defaultMetricsEvery, type ResolvedNetwork, type ResolvedSpec, resolveSessionSpec, type SessionSpec } from './session-spec';
@@ -65,6 +66,8 @@ export class RunSession implements RunController {
   private resumeAfterRecovery = false;
   /** Rejecters of the guarded awaits in progress, called when the device is lost. */
   private lossWaiters = new Set<(e: DeviceLostError) => void>();
+  /** Inspections in flight: they read the run's buffers, so it outlives them. */
+  private inspections = new Set<Promise<unknown>>();
 
   constructor(private readonly host: SessionHost) {}
 
@@ -198,12 +201,29 @@ export class RunSession implements RunController {
   async switchRule(rule: string, options: RuleSwitchOptions = {}): Promise<void> {
     await this.recovering;
     await this.command(async (run) => {
+      // A spiking switch destroys the old trainer, which inspections may still read.
+      await this.settleInspections();
       await this.guard(run.switchRule(rule, options));
       // A spiking switch builds a new trainer from a snapshot: a learning rate set meanwhile goes on it too.
       const wantedLr = this.wanted?.lr ?? null;
       if (wantedLr !== null && run.settings().lr !== null && run.settings().lr !== wantedLr) run.setLearningRate(wantedLr);
       this.settingsChanged(run);
     });
+  }
+
+  /**
+   * A view of the network as it is now. It runs beside training, not in the
+   * command queue, so the loop never waits for it; a run being replaced
+   * (reset, rewind, a spiking rule switch) waits for it instead.
+   */
+  async inspect(request: InspectRequest): Promise<InspectResult> {
+    await this.recovering;
+    const run = this.requireRun();
+    const done = this.guard(run.inspect(request));
+    const tracked = done.catch(() => undefined);
+    this.inspections.add(tracked);
+    void tracked.then(() => this.inspections.delete(tracked));
+    return done;
   }
 
   async snapshot(): Promise<TrainerSnapshot> {
@@ -467,8 +487,14 @@ export class RunSession implements RunController {
     this.totalSteps = spec.epochs === null ? null : spec.epochs * stepsPerEpoch;
     const metricsEvery = spec.metricsEvery ?? defaultMetricsEvery(stepsPerEpoch, this.totalSteps);
     const gen = ++this.generation;
-    const run = await createSessionTrainer(ctx, data, network, { metricsEvery, stepsPerSubmit: spec.stepsPerSubmit }, (r) => {
-      if (gen === this.generation) this.onRecord(r);
+    const loop = { metricsEvery, stepsPerSubmit: spec.stepsPerSubmit, ...(spec.record ? { record: spec.record } : {}) };
+    const run = await createSessionTrainer(ctx, data, network, loop, {
+      record: (r) => {
+        if (gen === this.generation) this.onRecord(r);
+      },
+      recording: (recording) => {
+        if (gen === this.generation) this.emit({ type: 'recording', recording });
+      },
     });
     this.run = run;
     this.finished = false;
@@ -512,8 +538,15 @@ export class RunSession implements RunController {
     this.run = null;
     this.latest = this.lastGood = null;
     if (!run) return;
-    if (settle) await this.guard(run.loop.flush()).catch(() => undefined);
+    if (settle) {
+      await this.guard(run.loop.flush()).catch(() => undefined);
+      await this.settleInspections();
+    }
     run.destroy();
+  }
+
+  private async settleInspections(): Promise<void> {
+    await Promise.all([...this.inspections]);
   }
 
   /** Puts the person's settings back on a trainer that was rebuilt or restored. */

@@ -4,6 +4,7 @@ import type { LoadProgress } from '../data/loader';
 import { type ErrorCode, PlasticityError } from '../errors';
 import type { LayerWarning } from '../metrics/layer-warnings';
 import type { Coefficients } from '../rules/rule';
+import type { SpikingRecording } from '../spiking/recording';
 import type { SpikingMetricsRecord } from '../spiking/trainer';
 import type { MetricsRecord } from '../training/trainer';
 
@@ -65,6 +66,8 @@ export type SessionEvent =
   | { type: 'ready'; info: SessionInfo }
   | { type: 'metrics'; kind: 'rate'; record: MetricsRecord }
   | { type: 'metrics'; kind: 'spiking'; record: SpikingMetricsRecord }
+  /** A spiking run's rasters and membrane traces (with SessionSpec.record). */
+  | { type: 'recording'; recording: SpikingRecording }
   /** Something to look at that does not stop training (silent or saturated spiking layers...). */
   | { type: 'warning'; step: number; message: string; layers?: LayerWarning[] }
   | { type: 'paused'; step: number; reason: PauseReason }

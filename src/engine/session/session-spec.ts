@@ -2,6 +2,7 @@
 // a rate or spiking network with its settings, and how the loop runs.
 import type { Dataset } from '../data/loader';
 import { ConfigError } from '../errors';
+import { type RecordOptions, validateRecordOptions } from '../spiking/recording';
 import { resolveSpikingConfig, type SpikingConfig, type SpikingConfigInput } from '../spiking/config';
 import { type ConfigInput, resolveConfig, type TrainConfig } from '../training/config';
 
@@ -29,6 +30,12 @@ export interface SessionSpec {
   stepsPerChunk?: number;
   /** Seconds between the snapshots kept in memory. */
   snapshotEverySec?: number;
+  /**
+   * Spiking runs: record rasters and membrane traces for display, sent as
+   * `recording` events. The spike-only STDP rules keep none and skip it;
+   * rate runs ignore it.
+   */
+  record?: RecordOptions;
 }
 
 export interface ResolvedSpec {
@@ -39,6 +46,7 @@ export interface ResolvedSpec {
   stepsPerSubmit: number;
   stepsPerChunk: number;
   snapshotEverySec: number;
+  record: RecordOptions | null;
 }
 
 const DEFAULTS = { stepsPerSubmit: 2, stepsPerChunk: 16, snapshotEverySec: 10 } as const;
@@ -62,14 +70,17 @@ export function resolveSessionSpec(spec: SessionSpec): ResolvedSpec {
   whole('stepsPerChunk', spec.stepsPerChunk);
   const every = spec.snapshotEverySec ?? DEFAULTS.snapshotEverySec;
   if (!(every > 0) || !Number.isFinite(every)) throw new ConfigError('snapshotEverySec', `must be a positive number of seconds (got ${every}).`);
+  const network = resolveNetwork(spec.network);
+  if (spec.record && network.kind === 'spiking') validateRecordOptions(spec.record, network.config.batchSize);
   return {
     dataset: d,
-    network: resolveNetwork(spec.network),
+    network,
     epochs: spec.epochs ?? null,
     metricsEvery: spec.metricsEvery ?? null,
     stepsPerSubmit: spec.stepsPerSubmit ?? DEFAULTS.stepsPerSubmit,
     stepsPerChunk: spec.stepsPerChunk ?? DEFAULTS.stepsPerChunk,
     snapshotEverySec: every,
+    record: spec.record && network.kind === 'spiking' ? structuredClone(spec.record) : null,
   };
 }
 

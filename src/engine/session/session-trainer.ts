@@ -10,9 +10,11 @@ import { RULES, findRule } from '../rules/registry';
 import type { Coefficients } from '../rules/rule';
 import { feedbackRuleOf, isStdpRule, SPIKING_RULES, SURROGATE_RULES, type SpikingRule, validateSpikingConfig } from '../spiking/config';
 import { type AnySpikingTrainer, createSpikingTrainer } from '../spiking/create-trainer';
+import type { RecordOptions, SpikingRecording } from '../spiking/recording';
 import { type SpikingMetricsRecord, SpikingTrainer, type SpikingTrainerOptions } from '../spiking/trainer';
 import type { StepLoop } from '../training/step-loop';
 import { type MetricsRecord, type RuleSwitchOptions, Trainer } from '../training/trainer';
+import { type InspectRequest, type InspectResult, runInspection } from './inspection';
 import type { SessionSettings } from './session-events';
 import type { ResolvedNetwork } from './session-spec';
 import type { TrainerSnapshot } from './trainer-snapshot';
@@ -22,6 +24,13 @@ export type SessionRecord = { kind: 'rate'; record: MetricsRecord } | { kind: 's
 export interface LoopSettings {
   metricsEvery: number;
   stepsPerSubmit: number;
+  /** Spiking rasters and membranes for display; the spike-only STDP rules keep none and skip it. */
+  record?: RecordOptions;
+}
+
+export interface TrainerListeners {
+  record(r: SessionRecord): void;
+  recording?(r: SpikingRecording): void;
 }
 
 /** What a session needs of a loop, whichever record type it produces. */
@@ -40,6 +49,8 @@ export interface SessionTrainer {
   setLearningRate(lr: number): void;
   setCoefficients(c: Coefficients): Promise<void>;
   switchRule(rule: string, options?: RuleSwitchOptions): Promise<void>;
+  /** A view of the network now, computed beside training (inspect/). */
+  inspect(request: InspectRequest): Promise<InspectResult>;
   destroy(): void;
 }
 
@@ -48,14 +59,15 @@ export async function createSessionTrainer(
   data: GpuDataset,
   network: ResolvedNetwork,
   loop: LoopSettings,
-  onRecord: (r: SessionRecord) => void,
+  on: TrainerListeners,
 ): Promise<SessionTrainer> {
   if (network.kind === 'rate') {
-    const trainer = await Trainer.create(ctx, data, structuredClone(network.config), loop);
-    return new RateRun(trainer, onRecord);
+    const trainer = await Trainer.create(ctx, data, structuredClone(network.config), { metricsEvery: loop.metricsEvery, stepsPerSubmit: loop.stepsPerSubmit });
+    return new RateRun(trainer, on.record);
   }
-  const trainer = await createSpikingTrainer(ctx, data, structuredClone(network.config), loop);
-  return new SpikingRun(ctx, data, trainer, loop, onRecord);
+  const { record, ...plain } = loop;
+  const trainer = await createSpikingTrainer(ctx, data, structuredClone(network.config), isStdpRule(network.config.rule) ? plain : loop);
+  return new SpikingRun(ctx, data, trainer, loop, on);
 }
 
 class RateRun implements SessionTrainer {
@@ -105,6 +117,11 @@ class RateRun implements SessionTrainer {
     return this.trainer.switchRule(rule, options);
   }
 
+  inspect(request: InspectRequest): Promise<InspectResult> {
+    const t = this.trainer;
+    return runInspection(request, t.step, { context: t.context, network: t.network }, t);
+  }
+
   destroy(): void {
     this.trainer.destroy();
   }
@@ -121,7 +138,7 @@ class SpikingRun implements SessionTrainer {
     private readonly data: GpuDataset,
     private trainer: AnySpikingTrainer,
     private readonly options: SpikingTrainerOptions,
-    private readonly onRecord: (r: SessionRecord) => void,
+    private readonly on: TrainerListeners,
   ) {
     this.listen();
   }
@@ -204,11 +221,19 @@ class SpikingRun implements SessionTrainer {
     this.listen();
   }
 
+  inspect(request: InspectRequest): Promise<InspectResult> {
+    // The rate forward pass does not run a spiking network: only the weights apply.
+    return runInspection(request, this.trainer.step, { context: this.ctx, network: this.trainer.network }, null);
+  }
+
   destroy(): void {
     this.trainer.destroy();
   }
 
   private listen(): void {
-    this.trainer.onMetrics((record) => this.onRecord({ kind: 'spiking', record }));
+    const t = this.trainer;
+    t.onMetrics((record) => this.on.record({ kind: 'spiking', record }));
+    const recording = this.on.recording;
+    if (recording && t instanceof SpikingTrainer) t.onRecording(recording);
   }
 }

@@ -1,0 +1,239 @@
+// The page's side of one engine session: it starts runs from experiments, sends
+// the buttons' commands and the live settings, knows whether the run still
+// matches the form, and fetches the inspection views now and then. No DOM and
+// no Lit: the engine runs behind a RunController (an EngineClient in a worker).
+import type { Coefficients } from '../../engine/rules/rule';
+import type { InspectKind, InspectRequest, InspectResult } from '../../engine/session/inspection';
+import type { RunController } from '../../engine/session/run-controller';
+import type { SessionEvent, SessionInfo } from '../../engine/session/session-events';
+import type { Experiment } from '../experiment/experiment';
+import { gridPoints } from '../views/view-data';
+import { type OwnData, runKey, sessionSpecOf } from './experiment-spec';
+
+export type RunCommand = 'play' | 'pause' | 'step' | 'reset';
+
+export interface LabRunHost {
+  /** Every session event, as it comes. */
+  event(e: SessionEvent): void;
+  inspected(r: InspectResult): void;
+  inspectFailed(kind: InspectKind, message: string): void;
+}
+
+/** The decision boundary's grid: 64 × 64 cell centres over [-1, 1]². */
+export const BOUNDARY_GRID = 64;
+/** Test images shown with their predictions. */
+export const SAMPLE_COUNT = 12;
+/** Views that change with every step are fetched at most this often while training; the others after each test evaluation. */
+const LIVE_VIEW_MS = 1000;
+const LIVE_VIEWS: readonly InspectKind[] = ['grid', 'weights'];
+
+export class LabRun {
+  private client: RunController | null = null;
+  /** The experiment the session's run was started with, as live settings have changed it since. */
+  private running: { experiment: Experiment; key: string } | null = null;
+  private stepNow = 0;
+  /** The run trained its planned epochs: play starts the experiment afresh when its settings changed. */
+  private finished = false;
+  private infoNow: SessionInfo | null = null;
+  /** Bumped by every new run: inspections of an older one are dropped. */
+  private generation = 0;
+  private wanted = new Set<InspectKind>();
+  private dirty = new Set<InspectKind>();
+  private inspecting = false;
+  private lastLive = 0;
+  private readonly grid = gridPixels(BOUNDARY_GRID);
+
+  constructor(
+    private readonly makeClient: () => RunController,
+    private readonly host: LabRunHost,
+  ) {}
+
+  get step(): number {
+    return this.stepNow;
+  }
+
+  get info(): SessionInfo | null {
+    return this.infoNow;
+  }
+
+  /** Whether a run exists and matches `e` (live settings aside, which it takes as they change). */
+  matches(e: Experiment, ownVersion: number): boolean {
+    return this.running !== null && this.running.key === runKey(e, ownVersion) && this.running.experiment.rule === e.rule;
+  }
+
+  get hasRun(): boolean {
+    return this.running !== null;
+  }
+
+  /** A fresh run of `e` at step 0, paused. Rejects with the engine's error (also sent as an `error` event). */
+  async start(e: Experiment, own: OwnData | null, ownVersion: number): Promise<SessionInfo> {
+    const spec = sessionSpecOf(e, own);
+    const client = (this.client ??= this.connect());
+    this.running = null;
+    const info = await client.start(spec);
+    this.running = { experiment: e, key: runKey(e, ownVersion) };
+    return info;
+  }
+
+  /**
+   * A button's command. Play and step start the experiment's run first when
+   * there is none, or when the settings changed before it trained a step;
+   * reset starts it afresh when they changed at all.
+   */
+  async command(c: RunCommand, e: Experiment, own: OwnData | null, ownVersion: number): Promise<void> {
+    const fresh = !this.matches(e, ownVersion);
+    if (c === 'pause') return this.client?.pause();
+    if (c === 'reset') {
+      if (fresh || !this.client) await this.start(e, own, ownVersion);
+      else await this.client.reset();
+      return;
+    }
+    if (!this.client || !this.running || (fresh && (this.stepNow === 0 || this.finished))) await this.start(e, own, ownVersion);
+    await (c === 'play' ? this.client!.play() : this.client!.step());
+  }
+
+  /** Live: from the next submit. Nothing to do before a run exists. */
+  async setLearningRate(lr: number): Promise<void> {
+    if (!this.client || !this.running) return;
+    await this.client.setLearningRate(lr);
+    this.adopt({ optimizer: { ...this.running.experiment.optimizer, lr } });
+  }
+
+  async setCoefficients(coefficients: Coefficients): Promise<void> {
+    if (!this.client || !this.running) return;
+    await this.client.setCoefficients(coefficients);
+    this.adopt({ coefficients });
+  }
+
+  /** Another rule mid-run, keeping the weights; rejects with the engine's reason when it cannot. */
+  async switchRule(rule: string): Promise<void> {
+    if (!this.client || !this.running || this.running.experiment.rule === rule) return;
+    await this.client.switchRule(rule);
+    this.adopt({ rule, coefficients: {} });
+  }
+
+  /** Back to the last healthy snapshot, then a lower learning rate: the divergence notice's one click. */
+  async rewindWithLearningRate(lr: number | null): Promise<number> {
+    if (!this.client) throw new Error('There is no run to rewind.');
+    const step = await this.client.rewind();
+    if (lr !== null) await this.setLearningRate(lr);
+    return step;
+  }
+
+  /** The inspections the views shown need; newly wanted ones are fetched now. */
+  want(kinds: Iterable<InspectKind>): void {
+    const next = new Set(kinds);
+    const added = [...next].filter((k) => !this.wanted.has(k));
+    this.wanted = next;
+    if (added.length > 0) this.refresh(added);
+  }
+
+  async destroy(): Promise<void> {
+    const c = this.client;
+    this.client = null;
+    this.running = null;
+    await c?.destroy();
+  }
+
+  private connect(): RunController {
+    const client = this.makeClient();
+    client.onEvent((e) => this.onEvent(e));
+    return client;
+  }
+
+  private adopt(change: Partial<Experiment>): void {
+    if (this.running) this.running = { ...this.running, experiment: { ...this.running.experiment, ...change } };
+  }
+
+  private onEvent(e: SessionEvent): void {
+    switch (e.type) {
+      case 'ready':
+        this.generation++;
+        this.infoNow = e.info;
+        this.stepNow = 0;
+        this.dirty.clear();
+        this.refresh(this.wanted);
+        break;
+      case 'metrics':
+        this.stepNow = e.record.step;
+        if (e.record.testAcc !== null) this.refresh(this.wanted);
+        else if (performance.now() - this.lastLive >= LIVE_VIEW_MS) this.refresh(LIVE_VIEWS);
+        break;
+      case 'paused':
+      case 'rewound':
+      case 'recovered':
+        this.stepNow = e.step;
+        this.refresh(this.wanted);
+        break;
+      case 'resumed':
+        this.stepNow = e.step;
+        break;
+      case 'phase':
+        // Start failed or the device could not be recovered: the next play starts afresh.
+        if (e.phase === 'failed') this.running = null;
+        this.finished = e.phase === 'finished';
+        break;
+    }
+    this.host.event(e);
+  }
+
+  /** Marks `kinds` (those wanted) to fetch, one inspection at a time, beside training. */
+  private refresh(kinds: Iterable<InspectKind>): void {
+    if (!this.client || !this.infoNow) return;
+    for (const k of kinds) if (this.wanted.has(k)) this.dirty.add(k);
+    if (LIVE_VIEWS.some((k) => this.dirty.has(k))) this.lastLive = performance.now();
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.inspecting) return;
+    this.inspecting = true;
+    try {
+      for (let kind = first(this.dirty); kind !== undefined; kind = first(this.dirty)) {
+        this.dirty.delete(kind);
+        const client = this.client;
+        const request = this.request(kind);
+        if (!client || !request) continue;
+        const gen = this.generation;
+        try {
+          const result = await client.inspect(request);
+          if (gen === this.generation) this.host.inspected(result);
+        } catch (err) {
+          if (gen === this.generation) this.host.inspectFailed(kind, err instanceof Error ? err.message : String(err));
+        }
+      }
+    } finally {
+      this.inspecting = false;
+    }
+  }
+
+  private request(kind: InspectKind): InspectRequest | null {
+    const info = this.infoNow;
+    if (!info) return null;
+    switch (kind) {
+      case 'confusion':
+      case 'weights':
+        return { kind };
+      case 'samples':
+        return { kind, indices: sampleIndices(info.testCount, SAMPLE_COUNT) };
+      case 'grid':
+        return info.sizes[0] === 2 ? { kind, pixels: this.grid } : null;
+    }
+  }
+}
+
+/** `count` test examples spread evenly over the test set, the same ones every time. */
+export function sampleIndices(testCount: number, count: number): number[] {
+  const n = Math.min(count, testCount);
+  return Array.from({ length: n }, (_, i) => Math.floor((i * testCount) / n));
+}
+
+/** The boundary grid's points as pixels in [0, 1]: a coordinate c in [-1, 1] is stored as (c + 1) / 2. */
+function gridPixels(size: number): Float32Array {
+  return Float32Array.from(gridPoints(size, size), (c) => (c + 1) / 2);
+}
+
+function first<T>(s: Set<T>): T | undefined {
+  for (const x of s) return x;
+  return undefined;
+}
