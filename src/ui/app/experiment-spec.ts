@@ -7,13 +7,13 @@ import type { SessionSpec } from '../../engine/session/session-spec';
 import { isStdpRule, type SpikingRule } from '../../engine/spiking/config';
 import type { RecordOptions } from '../../engine/spiking/recording';
 import { type Experiment, toSpikingConfig, toTrainConfig, type View, VIEWS } from '../experiment/experiment';
+import { TEACHING_SET_DEFAULTS } from '../lab/experiment-spec';
 import type { LabelledPoint } from '../views/decision-boundary';
 import { isTeachingDataset } from './setting-edit';
 
-/** A 2-D set's size when the experiment gives none: a few hundred points train in seconds. */
-export const TEACHING_DEFAULT_COUNTS = { train: 800, test: 200 } as const;
-/** Jitter of a 2-D set's points (in units of [-1, 1]); the same as src/ui/lab/experiment-spec.ts's, so every page draws the same points from a link. */
-export const TEACHING_NOISE = 0.1;
+/** A 2-D set's size when the experiment gives none, and its jitter: one definition (lab/experiment-spec.ts), so every page draws the same points from a link. */
+export const TEACHING_DEFAULT_COUNTS = { train: TEACHING_SET_DEFAULTS.trainCount, test: TEACHING_SET_DEFAULTS.testCount } as const;
+export const TEACHING_NOISE = TEACHING_SET_DEFAULTS.noise;
 
 /**
  * What a spiking run records for the raster: the first example of every second

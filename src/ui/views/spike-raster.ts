@@ -37,7 +37,7 @@ export class SpikeRaster extends CanvasView {
 
   override render() {
     const capped = this.shape.filter((l) => l.neurons > this.maxNeurons);
-    const note = capped.length > 0 ? `First ${this.maxNeurons} neurons of ${capped.map((l) => `${l.label} (${l.neurons})`).join(', ')} shown; rates count every neuron.` : '';
+    const note = capped.length > 0 ? `The middle ${this.maxNeurons} neurons of ${capped.map((l) => `${l.label} (${l.neurons})`).join(', ')} shown; rates count every neuron.` : '';
     return html`<figure>
       <figcaption><span class="title">${this.heading}</span><span class="note">Each dot a spike; newest on the right. Rate: spikes per neuron per time step. ${note}</span></figcaption>
       <canvas class="plot" role="img" aria-label=${this.describe()} style="height: var(--raster-height, 280px)"></canvas>
@@ -59,10 +59,12 @@ export class SpikeRaster extends CanvasView {
     const ink = (this.ink ??= this.rgb(this.color('--text', '#1d2430')));
     frame.layers.forEach((layer, i) => {
       const rows = Math.min(layer.neurons, this.maxNeurons);
+      // A capped layer shows its middle neurons: an image's first pixels are its blank top rows.
+      const firstNeuron = Math.floor((layer.neurons - rows) / 2);
       const image = new ImageData(cols, rows);
       const px = image.data;
       for (let t = 0; t < cols; t++) {
-        const base = (skip + t) * layer.neurons;
+        const base = (skip + t) * layer.neurons + firstNeuron;
         for (let n = 0; n < rows; n++) {
           if (!(layer.spikes[base + n]! > 0)) continue;
           const o = (n * cols + t) * 4;
@@ -158,7 +160,7 @@ export class SpikeRaster extends CanvasView {
       if (h >= 34) {
         ctx.fillStyle = muted;
         ctx.font = this.font(11);
-        ctx.fillText(rows[i]! < layer.neurons ? `${rows[i]} of ${layer.neurons}` : `${layer.neurons} neurons`, 0, y + h / 2 + 8, left - 6);
+        ctx.fillText(rows[i]! < layer.neurons ? `middle ${rows[i]} of ${layer.neurons}` : `${layer.neurons} neurons`, 0, y + h / 2 + 8, left - 6);
       }
       ctx.textAlign = 'right';
       ctx.fillStyle = muted;
