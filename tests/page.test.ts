@@ -525,6 +525,34 @@ describe('with WebGPU (SwiftShader)', () => {
     expect(errors).toEqual([]);
     await close();
   });
+
+  test('compare mode trains two rules side by side, each into its own series', async () => {
+    const { page, errors, close } = await openPage(browser, `${XOR_RUN}&e=1&cmp=bp,fa`);
+    await waitUntilReady(page);
+    // The picker shows the link's comparison.
+    expect(await page.locator('compare-picker').getByRole('checkbox', { name: 'Feedback alignment', exact: true }).isChecked()).toBe(true);
+    await button(page, 'Step').click();
+    const lengths = () =>
+      page.evaluate(() => {
+        const chart = document.querySelector('plasticity-app')!.shadowRoot!.querySelector('compare-chart[metric="train-loss"]') as unknown as { rules: { rule: string; records: unknown[] }[] } | null;
+        return chart ? chart.rules.map((r) => `${r.rule}:${r.records.length > 1}`) : [];
+      });
+    await expect.poll(lengths, { timeout: 60_000 }).toEqual(['bp:true', 'fa:true']);
+    await expect.poll(() => phase(page), { timeout: 30_000 }).toBe('paused');
+    expect(errors).toEqual([]);
+    await close();
+  }, 120_000);
+
+  test('a lesson link opens the lesson panel at its step', async () => {
+    const { page, errors, close } = await openPage(browser, `${XOR_RUN}&l=weight-transport:1`);
+    await waitUntilReady(page);
+    const panel = page.locator('lesson-panel');
+    await expect.poll(() => panel.getByRole('button', { name: /^Step 2:/ }).getAttribute('aria-current')).toBe('step');
+    expect(await panel.locator('#step-title').textContent()).toMatch(/^Step 2 of \d+:/);
+    expect(await page.locator('.lessons-toggle').getAttribute('aria-expanded')).toBe('true');
+    expect(errors).toEqual([]);
+    await close();
+  });
 });
 
 describe('without WebGPU', () => {

@@ -16,7 +16,19 @@ import type { LoadProgress } from '../engine/data/loader';
 import type { InspectKind, InspectResult } from '../engine/session/inspection';
 import type { SessionErrorInfo, SessionEvent, SessionInfo, SessionPhase } from '../engine/session/session-events';
 import { EngineClient } from '../worker/engine-client';
-import { DEFAULT_EXPERIMENT, type Experiment, validateExperiment, type View } from './experiment/experiment';
+import type { RunController } from '../engine/session/run-controller';
+import { DEFAULT_EXPERIMENT, type Experiment, rulesFor, validateExperiment, type View } from './experiment/experiment';
+import './app/compare-picker';
+import type { CompareChangeEvent } from './app/compare-picker';
+import { compareSummary, LabCompare, comparePhase } from './app/lab-compare';
+import './lab/compare-chart';
+import type { CompareChart } from './lab/compare-chart';
+import type { ComparedRule } from './lab/compare-run';
+import './lab/export-menu';
+import type { ChartSource, ModelImportEvent } from './lab/export-menu';
+import { type MetricsSeries, restoreSnapshot } from './lab/export';
+import './lab/lesson-panel';
+import type { LessonStepEvent } from './lab/lesson-panel';
 import './app/experiment-form';
 import type { DatasetSourceEvent, OwnFilesEvent, SettingChangeEvent } from './app/experiment-form';
 import { availableViews, inputShapeOf, type OwnData, teachingSetOf, trainingPoints } from './app/experiment-spec';
@@ -69,9 +81,34 @@ export class PlasticityApp extends LitElement {
     run-notices {
       margin-bottom: 1.25rem;
     }
-    ::slotted([slot='lesson']) {
+    ::slotted([slot='lesson']),
+    .lesson {
       display: block;
       margin-bottom: 1.25rem;
+    }
+    .header-actions {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: flex-start;
+      gap: 0.5rem;
+    }
+    .lessons-toggle {
+      font: inherit;
+      font-size: 0.9rem;
+      font-weight: 600;
+      padding: 0.45rem 0.8rem;
+      border-radius: var(--radius-small);
+      border: 1px solid var(--border-strong);
+      background: var(--input-bg);
+      color: var(--text);
+      cursor: pointer;
+    }
+    .lessons-toggle:focus-visible {
+      outline: 2px solid var(--accent);
+      outline-offset: 2px;
+    }
+    compare-picker {
+      margin-top: 1rem;
     }
     .layout {
       display: grid;
@@ -151,6 +188,10 @@ export class PlasticityApp extends LitElement {
   @state() private copy: CopyState = { kind: 'idle' };
   /** A command is being carried out (a start loads and compiles): the buttons wait. */
   @state() private commandBusy = false;
+  /** The lesson panel is shown (the Lessons button, or a link with a lesson). */
+  @state() private lessonOpen = false;
+  /** Compare mode's rules as they train. */
+  @state() private compared: readonly ComparedRule[] = [];
 
   @query('lab-views') private views!: LabViews | null;
 
@@ -161,8 +202,14 @@ export class PlasticityApp extends LitElement {
   private copyTimer = 0;
   private readonly address = new AddressBar();
 
+  /** One engine worker: the single run's, or one compared rule's. */
+  private readonly makeClient = (): RunController =>
+    new EngineClient({ datasetsUrl: this.datasetsUrl ?? new URL(`${import.meta.env.BASE_URL}datasets/`, document.baseURI).href });
+
+  private readonly comparison = new LabCompare(() => this.makeClient(), (rules) => this.onCompared(rules));
+
   private readonly run = new LabRun(
-    () => new EngineClient({ datasetsUrl: this.datasetsUrl ?? new URL(`${import.meta.env.BASE_URL}datasets/`, document.baseURI).href }),
+    () => this.makeClient(),
     {
       event: (e) => this.onSessionEvent(e),
       inspected: (r) => this.onInspected(r),
@@ -209,6 +256,7 @@ export class PlasticityApp extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHashChange);
     void this.run.destroy();
+    void this.comparison.destroy();
   }
 
   protected override updated(): void {
@@ -226,14 +274,25 @@ export class PlasticityApp extends LitElement {
     return html`${this.embedded
         ? nothing
         : html`<lab-header adapter=${support?.available ? support.adapter : ''} .copy=${this.copy} @copy-link=${this.onCopyLink}>
-            <slot name="export" slot="export"></slot>
+            <div class="header-actions" slot="export">
+              <button type="button" class="lessons-toggle" aria-expanded=${this.lessonOpen ? 'true' : 'false'} @click=${() => (this.lessonOpen = !this.lessonOpen)}>
+                Lessons
+              </button>
+              <slot name="export">${this.exportMenu(e)}</slot>
+            </div>
           </lab-header>`}
-      <slot name="lesson"></slot>
+      <slot name="lesson">
+        ${this.lessonOpen
+          ? html`<section class="card lesson"><lesson-panel .place=${e.lesson} @lesson-step=${this.onLessonStep}></lesson-panel></section>`
+          : nothing}
+      </slot>
       <run-notices .notices=${this.notices} @notice=${this.onNotice}></run-notices>
       <div class=${`layout ${showSettings ? '' : 'no-settings'}`}>
         ${showSettings ? this.settingsCard(e) : nothing}
         ${this.controls !== 'none' || unavailable ? this.controlsCard(e, support) : nothing}
-        <div class="results">${unavailable ? nothing : this.viewsOf(e)}<slot name="compare"></slot></div>
+        <div class="results">
+          ${unavailable ? nothing : this.viewsOf(e)}<slot name="compare">${this.comparing ? this.compareCharts() : nothing}</slot>
+        </div>
       </div>`;
   }
 
@@ -251,11 +310,51 @@ export class PlasticityApp extends LitElement {
         @dataset-source=${this.onDatasetSource}
         @own-files=${this.onOwnFiles}
       ></experiment-form>
+      <compare-picker .rules=${rulesFor(e.network)} .compare=${e.compare} @compare-change=${this.onCompareChange}></compare-picker>
     </section>`;
   }
 
+  /** Compare mode: the experiment lists 2 to 6 rules. */
+  private get comparing(): boolean {
+    return this.experimentNow.compare.length >= 2;
+  }
+
+  private compareCharts() {
+    return html`<section class="card" aria-label="Compared rules" data-view="compare">
+      <compare-chart metric="test-accuracy" .rules=${this.compared}></compare-chart>
+      <compare-chart metric="train-loss" .rules=${this.compared}></compare-chart>
+    </section>`;
+  }
+
+  private exportMenu(e: Experiment) {
+    const series: MetricsSeries[] = this.comparing
+      ? this.compared.map((r) => ({ rule: r.rule, records: r.records }))
+      : [{ rule: this.run.hasRun ? (this.infoNow?.settings.rule ?? e.rule) : e.rule, records: this.recordsNow }];
+    const charts: ChartSource[] = this.comparing
+      ? [
+          { label: 'Accuracy chart', canvas: () => this.compareChart('test-accuracy')?.canvas },
+          { label: 'Loss chart', canvas: () => this.compareChart('train-loss')?.canvas },
+        ]
+      : [{ label: 'Curves chart', canvas: () => this.views?.renderRoot.querySelector('metrics-chart')?.renderRoot.querySelector('canvas') }];
+    const snapshotOf = this.comparing
+      ? this.comparison.active
+        ? (rule: string) => this.comparison.snapshot(rule)
+        : null
+      : this.run.hasRun
+        ? () => this.run.snapshot()
+        : null;
+    return html`<export-menu .experiment=${e} .series=${series} .charts=${charts} .snapshotOf=${snapshotOf} @model-import=${this.onModelImport}></export-menu>`;
+  }
+
+  private compareChart(metric: string): CompareChart | null {
+    return this.renderRoot.querySelector<CompareChart>(`compare-chart[metric="${metric}"]`);
+  }
+
   private controlsCard(e: Experiment, support: WebGpuSupport | null) {
-    const matches = this.run.matches(e, this.datasetVersion());
+    const comparing = this.comparing;
+    const matches = comparing ? this.comparison.matches(e, this.datasetVersion()) : this.run.matches(e, this.datasetVersion());
+    const hasRun = comparing ? this.comparison.active : this.run.hasRun;
+    const first = comparing ? this.compared[0] : undefined;
     return html`<section class="card controls" aria-labelledby="run-title">
       <h2 id="run-title">Run</h2>
       ${support && !support.available
@@ -267,10 +366,10 @@ export class PlasticityApp extends LitElement {
             blocked-why=${this.blockedWhy()}
             ?busy=${this.commandBusy || this.phase === 'loading' || this.phase === 'preparing' || this.phase === 'recovering'}
             ?finished=${this.phase === 'finished' && matches}
-            ?stale=${this.run.hasRun && !matches}
+            ?stale=${hasRun && !matches}
             .status=${this.status}
             .progress=${this.progress}
-            .summary=${summaryOf(this.recordsNow, this.infoNow)}
+            .summary=${comparing ? summaryOf(first?.records ?? [], first?.info ?? null) : summaryOf(this.recordsNow, this.infoNow)}
             @run-command=${this.onCommand}
           ></run-controls>`}
     </section>`;
@@ -304,6 +403,8 @@ export class PlasticityApp extends LitElement {
     if (read) {
       this.experimentNow = read.experiment;
       this.usingOwn = false;
+      // A lesson's link opens its panel at the step.
+      if (read.experiment.lesson) this.lessonOpen = true;
       if (read.problems.length > 0) this.showNotice({ id: 'link', kind: 'warn', title: 'Some settings in this link could not be used', lines: read.problems });
       else this.dismiss('link');
     }
@@ -317,6 +418,8 @@ export class PlasticityApp extends LitElement {
   };
 
   private setExperiment(e: Experiment): void {
+    // Out of compare mode: the compared rules' workers are freed.
+    if (e.compare.length < 2 && this.comparison.active) void this.comparison.destroy().then(() => (this.phase = this.run.hasRun ? 'paused' : 'idle'));
     this.experimentNow = e;
     if (!this.embedded) this.address.write(e);
     this.dispatchEvent(new CustomEvent('experiment-change', { detail: { experiment: e } }));
@@ -342,7 +445,7 @@ export class PlasticityApp extends LitElement {
     this.clearSessionError(setting);
     this.setExperiment(experiment);
     // A rule, learning rate or coefficient reaches the running session at once.
-    if (setting === 'optimizer.lr') this.sendLive(setting, () => this.run.setLearningRate(experiment.optimizer.lr));
+    if (setting === 'optimizer.lr') this.sendLive(setting, () => (this.comparing ? this.comparison.setLearningRate(experiment.optimizer.lr) : this.run.setLearningRate(experiment.optimizer.lr)));
     else if (setting.startsWith('coefficients.')) this.sendLive(setting, () => this.run.setCoefficients({ ...experiment.coefficients }));
     else if (setting === 'rule') this.sendLive(setting, () => this.run.switchRule(experiment.rule));
   }
@@ -418,7 +521,70 @@ export class PlasticityApp extends LitElement {
       this.dismiss('error');
       if (command === 'reset' || !this.run.hasRun) this.dismiss('diverged');
     }
-    await this.busyWhile(command !== 'pause', () => this.run.command(command, this.experimentNow, this.ownData(), this.datasetVersion()));
+    if (this.comparing) {
+      await this.busyWhile(command !== 'pause', async () => {
+        await this.run.pause();
+        await this.comparison.command(command, this.experimentNow, this.ownData(), this.datasetVersion());
+      });
+      return;
+    }
+    await this.busyWhile(command !== 'pause', async () => {
+      await this.comparison.pause();
+      await this.run.command(command, this.experimentNow, this.ownData(), this.datasetVersion());
+    });
+  }
+
+  // ---- lessons, compare mode, model files ----
+
+  /** Pauses whatever trains, before another experiment takes over. */
+  private async stopRuns(): Promise<void> {
+    await Promise.allSettled([this.run.pause(), this.comparison.pause()]);
+  }
+
+  /** A lesson's step: its preset becomes the experiment, the run in progress stopped first. */
+  private async onLessonStep(ev: LessonStepEvent): Promise<void> {
+    await this.stopRuns();
+    this.experiment = { ...ev.detail.preset, lesson: { id: ev.detail.lessonId, step: ev.detail.step } };
+  }
+
+  private onCompareChange(ev: CompareChangeEvent): void {
+    const next = { ...this.experimentNow, compare: ev.detail.compare };
+    const problems = validateExperiment(next).filter((p) => p.field.startsWith('compare'));
+    if (problems.length > 0) {
+      this.showNotice({ id: 'compare', kind: 'warn', title: 'These rules cannot be compared', lines: problems.map((p) => p.message) });
+      return;
+    }
+    this.dismiss('compare');
+    this.setExperiment(next);
+  }
+
+  private onCompared(rules: readonly ComparedRule[]): void {
+    this.compared = rules;
+    if (!this.comparing || rules.length === 0) return;
+    this.phase = comparePhase(rules);
+    const problem = rules.find((r) => r.problem)?.problem;
+    this.status = problem ? { kind: 'warn', text: problem } : { kind: this.phase === 'training' ? 'busy' : 'info', text: `Comparing ${rules.length} rules: ${compareSummary(rules)}.` };
+  }
+
+  /** A model file: its experiment (as a single run) started, then its weights restored, paused at step 0. */
+  private async onModelImport(ev: ModelImportEvent): Promise<void> {
+    const { model, fileName } = ev.detail;
+    await this.stopRuns();
+    const e: Experiment = { ...model.experiment, compare: [], lesson: null };
+    const problems = validateExperiment(e);
+    if (problems.length > 0) {
+      this.showNotice({ id: 'model', kind: 'warn', title: `${fileName} cannot run here`, lines: problems.map((p) => `${p.field}: ${p.message}`) });
+      return;
+    }
+    this.usingOwn = false;
+    this.setExperiment(e);
+    await this.busyWhile(true, async () => {
+      await this.run.start(e, null, 0);
+      await this.run.restore(restoreSnapshot(model, await this.run.snapshot()));
+      // The fresh network's step-0 record is not the model's.
+      this.recordsNow = [];
+      this.status = { kind: 'ok', text: `Opened ${fileName}: press Play to train it on.` };
+    });
   }
 
   private async onNotice(ev: NoticeEvent): Promise<void> {

@@ -79,6 +79,10 @@ export class EngineClient implements RunController {
     return this.call({ name: 'rewind' });
   }
 
+  restore(snapshot: TrainerSnapshot): Promise<number> {
+    return this.call({ name: 'restore', snapshot });
+  }
+
   setLearningRate(lr: number): Promise<void> {
     return this.call({ name: 'setLearningRate', lr });
   }

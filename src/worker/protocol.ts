@@ -19,6 +19,7 @@ export type Command =
   | { name: 'step' }
   | { name: 'reset' }
   | { name: 'rewind' }
+  | { name: 'restore'; snapshot: TrainerSnapshot }
   | { name: 'setLearningRate'; lr: number }
   | { name: 'setCoefficients'; coefficients: Coefficients }
   | { name: 'switchRule'; rule: string; options?: RuleSwitchOptions }
@@ -36,6 +37,7 @@ export interface CommandResults {
   step: void;
   reset: void;
   rewind: number;
+  restore: number;
   setLearningRate: void;
   setCoefficients: void;
   switchRule: void;

@@ -50,6 +50,8 @@ function call(s: RunController, c: Command): Promise<unknown> {
       return s.reset();
     case 'rewind':
       return s.rewind();
+    case 'restore':
+      return s.restore(c.snapshot);
     case 'setLearningRate':
       return s.setLearningRate(c.lr);
     case 'setCoefficients':

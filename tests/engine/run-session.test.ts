@@ -97,6 +97,30 @@ describe('run session', () => {
     await session.destroy();
   });
 
+  test('restore puts a snapshot back, paused, and training from it repeats what followed it', async () => {
+    const session = new RunSession(host());
+    const log = record(session);
+    await session.start(spec());
+    for (let i = 0; i < 4; i++) await session.step();
+    const saved = await session.snapshot();
+    log.clear();
+    for (let i = 0; i < 4; i++) await session.step();
+    const after = log.metrics();
+    const ahead = await session.snapshot();
+    expect(weights(ahead)).not.toEqual(weights(saved));
+
+    const step = await session.restore(saved);
+    expect(step).toBe(saved.position.step);
+    expect(session.phase).toBe('paused');
+    expect(log.events.some((e) => e.type === 'rewound' && e.step === saved.position.step)).toBe(true);
+    expect(weights(await session.snapshot())).toEqual(weights(saved));
+    log.clear();
+    for (let i = 0; i < 4; i++) await session.step();
+    expect(log.metrics()).toEqual(after);
+    expect(weights(await session.snapshot())).toEqual(weights(ahead));
+    await session.destroy();
+  });
+
   test('a learning rate set while training applies from the next submit', async () => {
     const session = new RunSession(host());
     const log = record(session);

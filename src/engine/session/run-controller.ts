@@ -25,6 +25,11 @@ export interface RunController {
   reset(): Promise<void>;
   /** Back to the last snapshot taken before the loss blew up (or the last one); resolves with its step. */
   rewind(): Promise<number>;
+  /**
+   * The run rebuilt from `snapshot` (a model file's arrays in a snapshot of this run), paused;
+   * resolves with its step. The snapshot must be of the network this run was started with.
+   */
+  restore(snapshot: TrainerSnapshot): Promise<number>;
   /** From the next submit, even while training. */
   setLearningRate(lr: number): Promise<void>;
   /** The rule's regulariser coefficients (rate rules that train B), from the next chunk. */

@@ -178,6 +178,20 @@ export class RunSession implements RunController {
     });
   }
 
+  async restore(snapshot: TrainerSnapshot): Promise<number> {
+    await this.pause();
+    await this.recovering;
+    await this.pendingSnapshot;
+    return this.command(async () => {
+      // As rewind: rebuilt from the snapshot's own settings, then the chosen ones.
+      await this.disposeRun();
+      await this.createRun(networkOf(snapshot), snapshot, false);
+      this.emit({ type: 'rewound', step: snapshot.position.step });
+      this.setPhase('paused');
+      return snapshot.position.step;
+    });
+  }
+
   async setLearningRate(lr: number): Promise<void> {
     await this.recovering;
     const apply = async (run: SessionTrainer) => {

@@ -6,6 +6,7 @@ import type { Coefficients } from '../../engine/rules/rule';
 import type { InspectKind, InspectRequest, InspectResult } from '../../engine/session/inspection';
 import type { RunController } from '../../engine/session/run-controller';
 import type { SessionEvent, SessionInfo } from '../../engine/session/session-events';
+import type { TrainerSnapshot } from '../../engine/session/trainer-snapshot';
 import type { Experiment } from '../experiment/experiment';
 import { gridPoints } from '../views/view-data';
 import { type OwnData, runKey, sessionSpecOf } from './experiment-spec';
@@ -118,6 +119,23 @@ export class LabRun {
     const step = await this.client.rewind();
     if (lr !== null) await this.setLearningRate(lr);
     return step;
+  }
+
+  /** The run's whole state now (for a model file); rejects while there is no run. */
+  snapshot(): Promise<TrainerSnapshot> {
+    if (!this.client || !this.running) return Promise.reject(new Error('There is no run to save yet; press Play or Step first.'));
+    return this.client.snapshot();
+  }
+
+  /** The run rebuilt from `snapshot` (a model file's arrays), paused; start the model's experiment first. */
+  async restore(snapshot: TrainerSnapshot): Promise<number> {
+    if (!this.client || !this.running) throw new Error('Start the model\'s experiment before restoring it.');
+    return this.client.restore(snapshot);
+  }
+
+  /** Pauses the run, if any (before another experiment or a comparison takes over). */
+  async pause(): Promise<void> {
+    await this.client?.pause();
   }
 
   /** The inspections the views shown need; newly wanted ones are fetched now. */
