@@ -132,7 +132,20 @@ export const RULE_PRESETS: readonly RulePreset[] = [
       },
     },
   },
-  { key: 'fa', rule: 'fa', optimizer: SGD, source: 'Momentum SGD, peak lr 0.03 on a cosine (Lillicrap et al. 2016 use SGD); B fixed.', datasets: { 'fashion-mnist': FASHION_RANDOM_FEEDBACK } },
+  {
+    key: 'fa',
+    rule: 'fa',
+    optimizer: SGD,
+    source: 'Momentum SGD, peak lr 0.03 on a cosine (Lillicrap et al. 2016 use SGD); B fixed.',
+    datasets: {
+      mnist: {
+        optimizer: { lr: 0.05 },
+        warmupEpochs: 1,
+        why: 'lr 0.05 behind a one-epoch warm-up, as dfa (96.79% at 0.03 became 97.43%); at 0.03 fa reached 97.26%.',
+      },
+      'fashion-mnist': FASHION_RANDOM_FEEDBACK,
+    },
+  },
   {
     key: 'dfa',
     rule: 'dfa',
@@ -142,6 +155,7 @@ export const RULE_PRESETS: readonly RulePreset[] = [
       mnist: {
         optimizer: { lr: 0.05 },
         warmupEpochs: 1,
+        // Measured: 97.43% (was 96.79% at 0.03 without a warm-up).
         why: 'lr 0.05 behind a one-epoch warm-up: at 0.03 DFA reached 96.79%, and its error signal reaches every layer only through B.',
       },
       'fashion-mnist': FASHION_RANDOM_FEEDBACK,
