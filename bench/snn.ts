@@ -163,6 +163,7 @@ async function runThroughput(data: Dataset, trainSteps: number): Promise<Through
 }
 
 function markdown(r: { device: string; generatedAt: string; command: string; complete: boolean; results: RunResult[]; throughput: Throughput | null }): string {
+  const unbuilt = Object.keys(SNN_TARGETS.mnist).filter((k) => !SNN_PRESET_KEYS.includes(k));
   const lines = [
     '# Spiking-network benchmark',
     '',
@@ -178,9 +179,7 @@ function markdown(r: { device: string; generatedAt: string; command: string; com
     '|---|---|---|---|---|---|---|---|---|---|',
     ...r.results.map((x) => `| ${x.key} | ${DATASETS[x.dataset].title} | ${x.trainExamples} / ${x.testExamples} | ${x.epochs} | ${pct(x.finalTestAcc)} | ${x.target === null ? '–' : `≥ ${pct(x.target, 1)}`} | ${x.status === 'ok' ? x.verdict : x.status} | ${x.firingRates.map((f) => pct(f)).join(' / ')} | ${duration(x.wallSec)} | ${compact(x.samplesPerSec)} |`),
     '',
-    'Rules of the issue not built yet (no run): ' +
-      Object.keys(SNN_TARGETS.mnist).filter((k) => !SNN_PRESET_KEYS.includes(k)).join(', ') + '.',
-    '',
+    ...(unbuilt.length ? [`Rules of the issue not built yet (no run): ${unbuilt.join(', ')}.`, ''] : []),
     '## Settings',
     '',
     ...SNN_PRESETS.map((p) => `- **${p.key}**: ${JSON.stringify(p.config)}. ${p.source}`),
