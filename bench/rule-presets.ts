@@ -141,6 +141,7 @@ export const RULE_PRESETS: readonly RulePreset[] = [
       mnist: {
         optimizer: { lr: 0.05 },
         warmupEpochs: 1,
+        // Measured: 97.54%, top angle 68.2° (at 0.03: 97.26%, 69.2°).
         why: 'lr 0.05 behind a one-epoch warm-up, as dfa (96.79% at 0.03 became 97.43%); at 0.03 fa reached 97.26%.',
       },
       'fashion-mnist': FASHION_RANDOM_FEEDBACK,
