@@ -147,7 +147,8 @@ function presetConfig(p: RulePreset, epochs: number, dataset: DatasetName): Trai
   return resolveConfig({
     ...SHARED,
     scheduleEpochs: epochs,
-    warmupEpochs: override?.warmupEpochs ?? 0,
+    // Presets describe the 10-epoch run; a shorter run keeps the warm-up's share of it.
+    warmupEpochs: ((override?.warmupEpochs ?? 0) * epochs) / TARGET_EPOCHS,
     hidden: [...SHARED.hidden],
     rule: p.rule,
     coefficients: { ...(p.coefficients ?? {}) },
