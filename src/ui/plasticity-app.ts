@@ -11,6 +11,7 @@
 // only, 'none': the views only) and `datasetsUrl`. It dispatches
 // `experiment-change` ({ experiment }) and `session-event` (the session's events).
 import { css, html, LitElement, nothing } from 'lit';
+import { cardStyles, quietButtonStyles } from './app/shared-styles';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { LoadProgress } from '../engine/data/loader';
 import type { InspectKind, InspectResult } from '../engine/session/inspection';
@@ -69,7 +70,10 @@ const MAX_POINTS = 1500;
 
 @customElement('plasticity-app')
 export class PlasticityApp extends LitElement {
-  static override styles = css`
+  static override styles = [
+    cardStyles,
+    quietButtonStyles,
+    css`
     :host {
       display: block;
       max-width: 1280px;
@@ -91,21 +95,6 @@ export class PlasticityApp extends LitElement {
       flex-wrap: wrap;
       align-items: flex-start;
       gap: 0.5rem;
-    }
-    .lessons-toggle {
-      font: inherit;
-      font-size: 0.9rem;
-      font-weight: 600;
-      padding: 0.45rem 0.8rem;
-      border-radius: var(--radius-small);
-      border: 1px solid var(--border-strong);
-      background: var(--input-bg);
-      color: var(--text);
-      cursor: pointer;
-    }
-    .lessons-toggle:focus-visible {
-      outline: 2px solid var(--accent);
-      outline-offset: 2px;
     }
     compare-picker {
       margin-top: 1rem;
@@ -135,14 +124,6 @@ export class PlasticityApp extends LitElement {
       gap: 1.25rem;
       min-width: 0;
     }
-    .card {
-      background: var(--surface);
-      border: 1px solid var(--border);
-      border-radius: var(--radius);
-      padding: 1rem 1.1rem;
-      box-shadow: var(--shadow);
-      min-width: 0;
-    }
     h2 {
       margin: 0 0 0.75rem;
       font-size: 1.05rem;
@@ -158,7 +139,8 @@ export class PlasticityApp extends LitElement {
         grid-template-rows: auto;
       }
     }
-  `;
+  `,
+  ];
 
   /** Inside another page: the address is that page's, so it is neither read nor written. */
   @property({ type: Boolean }) embedded = false;
@@ -275,7 +257,7 @@ export class PlasticityApp extends LitElement {
         ? nothing
         : html`<lab-header adapter=${support?.available ? support.adapter : ''} .copy=${this.copy} @copy-link=${this.onCopyLink}>
             <div class="header-actions" slot="export">
-              <button type="button" class="lessons-toggle" aria-expanded=${this.lessonOpen ? 'true' : 'false'} @click=${() => (this.lessonOpen = !this.lessonOpen)}>
+              <button type="button" class="quiet-button lessons-toggle" aria-expanded=${this.lessonOpen ? 'true' : 'false'} @click=${() => (this.lessonOpen = !this.lessonOpen)}>
                 Lessons
               </button>
               <slot name="export">${this.exportMenu(e)}</slot>

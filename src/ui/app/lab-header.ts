@@ -1,6 +1,7 @@
 // The page's title, the GPU in use, and the page-wide actions: copy the share
 // link, switch light and dark, and a slot for an export menu.
 import { css, html, LitElement, nothing } from 'lit';
+import { quietButtonStyles } from './shared-styles';
 import { customElement, property, state } from 'lit/decorators.js';
 import { currentTheme, setTheme, type Theme } from './theme';
 
@@ -9,7 +10,9 @@ export type CopyState = { kind: 'idle' } | { kind: 'copied' } | { kind: 'manual'
 
 @customElement('lab-header')
 export class LabHeader extends LitElement {
-  static override styles = css`
+  static override styles = [
+    quietButtonStyles,
+    css`
     :host {
       display: flex;
       flex-wrap: wrap;
@@ -42,18 +45,6 @@ export class LabHeader extends LitElement {
       align-items: center;
       gap: 0.5rem;
     }
-    button {
-      font: inherit;
-      font-size: 0.9rem;
-      font-weight: 600;
-      padding: 0.45rem 0.8rem;
-      border-radius: var(--radius-small);
-      border: 1px solid var(--border-strong);
-      background: var(--input-bg);
-      color: var(--text);
-      cursor: pointer;
-    }
-    button:focus-visible,
     input:focus-visible {
       outline: 2px solid var(--accent);
       outline-offset: 2px;
@@ -72,7 +63,8 @@ export class LabHeader extends LitElement {
       background: var(--input-bg);
       color: var(--text);
     }
-  `;
+  `,
+  ];
 
   @property() adapter = '';
   @property({ attribute: false }) copy: CopyState = { kind: 'idle' };
@@ -87,12 +79,12 @@ export class LabHeader extends LitElement {
       </div>
       <div class="actions">
         <slot name="export"></slot>
-        <button type="button" id="copy-link" title="Copy this page's address: it holds every setting, so whoever opens it gets the same experiment." @click=${this.onCopy}>Copy link</button>
+        <button type="button" class="quiet-button" id="copy-link" title="Copy this page's address: it holds every setting, so whoever opens it gets the same experiment." @click=${this.onCopy}>Copy link</button>
         ${this.copy.kind === 'copied' ? html`<span class="copied" role="status">Link copied</span>` : nothing}
         ${this.copy.kind === 'manual'
           ? html`<label>Copy this link: <input id="share-url" readonly .value=${this.copy.url} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} /></label>`
           : nothing}
-        <button type="button" id="theme-toggle" aria-label=${`Switch to the ${next} theme`} title=${`Switch to the ${next} theme`} @click=${() => this.toggleTheme(next)}>
+        <button type="button" class="quiet-button" id="theme-toggle" aria-label=${`Switch to the ${next} theme`} title=${`Switch to the ${next} theme`} @click=${() => this.toggleTheme(next)}>
           ${next === 'dark' ? '☾ Dark' : '☀ Light'}
         </button>
       </div>`;

@@ -1,6 +1,7 @@
 // The run's views, in the order the experiment lists them, each shown or hidden
 // with <view-toggles>; views the run cannot fill are offered disabled and not drawn.
 import { css, html, LitElement, nothing } from 'lit';
+import { cardStyles } from './shared-styles';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { InspectKind, InspectResult } from '../../engine/session/inspection';
@@ -45,7 +46,9 @@ const TRACED_LAYER = 1;
 
 @customElement('lab-views')
 export class LabViews extends LitElement {
-  static override styles = css`
+  static override styles = [
+    cardStyles,
+    css`
     :host {
       display: grid;
       gap: 1.25rem;
@@ -55,14 +58,6 @@ export class LabViews extends LitElement {
       display: grid;
       grid-template-columns: repeat(auto-fit, minmax(min(100%, 22rem), 1fr));
       gap: 1.25rem;
-      min-width: 0;
-    }
-    .card {
-      background: var(--surface);
-      border: 1px solid var(--border);
-      border-radius: var(--radius);
-      padding: 1rem 1.1rem;
-      box-shadow: var(--shadow);
       min-width: 0;
     }
     .wide {
@@ -75,7 +70,8 @@ export class LabViews extends LitElement {
       color: var(--muted);
       font-size: 0.85rem;
     }
-  `;
+  `,
+  ];
 
   /** The views shown, in order (the experiment's). */
   @property({ attribute: false }) views: readonly View[] = [];
