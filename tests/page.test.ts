@@ -1,26 +1,10 @@
 // The lab page in a real headless Chromium: WebGPU runs on SwiftShader (no GPU needed), in the
 // engine's module worker, served by Vite's dev server. Runs are tiny so the whole file stays quick.
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { Browser, BrowserContextOptions } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SHOTS = `${ROOT}test-results/screenshots`;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const COMMON_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-gpu-sandbox',
-];
-const WEBGPU_ARGS = [...COMMON_ARGS, '--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
-const NO_WEBGPU_ARGS = [...COMMON_ARGS, '--disable-webgpu'];
+import {
+  button, collectSessionEvents, framesPerSecond, type LabServer, launchChromium, openPage as openAt, phase, records, SHOTS, sessionEvents, startLabServer, step, waitUntilReady,
+} from './page-harness';
 
 /** A version-0 link (the run form's old query): 8 steps of 128 MNIST images, then 500 test images. */
 const LEGACY_RUN = '?hidden=32&epochs=1&lr=0.003&trainSubset=1024&testSubset=500';
@@ -29,103 +13,26 @@ const SPIKING_RUN = '#v=1&k=spiking&tr=256&te=64&h=32&b=32&e=1&st=8&w=raster,los
 /** XOR with a small network: the round trip's run. */
 const XOR_RUN = '#v=1&d=xor&tr=200&te=100&h=8&b=20&s=7&w=boundary,loss,accuracy,confusion';
 
-let server: ViteDevServer;
-/** http://localhost: a secure context, which navigator.gpu requires. */
+let server: LabServer;
 let origin: string;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  server = await createServer({
-    root: ROOT,
-    configFile: `${ROOT}vite.config.ts`,
-    logLevel: 'warn',
-    clearScreen: false,
-    server: { host: '127.0.0.1', port: 0, strictPort: false, watch: null },
-  });
-  await server.listen();
-  const { port } = server.httpServer!.address() as AddressInfo;
-  origin = `http://localhost:${port}/`;
+  server = await startLabServer();
+  origin = server.origin;
 });
 
 afterAll(async () => {
   await server?.close();
 });
 
-/** A page that records console errors and uncaught exceptions. */
-async function openPage(browser: Browser, address = '', viewport = { width: 1280, height: 900 }, options: BrowserContextOptions = {}) {
-  const context = await browser.newContext({ viewport, ...options });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(origin + address);
-  return { page, errors, close: () => context.close() };
-}
-
-const button = (page: Page, name: string) => page.locator('run-controls').getByRole('button', { name, exact: true });
-
-/** Ready once the WebGPU check has finished and Play is enabled. */
-async function waitUntilReady(page: Page): Promise<void> {
-  await expect.poll(() => button(page, 'Play').isEnabled(), { timeout: 30_000 }).toBe(true);
-}
-
-const phase = (page: Page) => page.locator('run-controls').getAttribute('data-phase');
-
-/** The run's records as the page holds them (no timings, which differ between runs). */
-function records(page: Page) {
-  return page.evaluate(() =>
-    (document.querySelector('plasticity-app') as unknown as { records: Array<{ step: number; trainLoss: number; trainAcc: number; testAcc: number | null }> }).records.map(
-      (r) => ({ step: r.step, trainLoss: r.trainLoss, trainAcc: r.trainAcc, testAcc: r.testAcc }),
-    ),
-  );
-}
-
-/** Presses Step and waits until the run is paused again after it. */
-async function step(page: Page): Promise<void> {
-  const before = (await records(page)).at(-1)?.step ?? -1;
-  await button(page, 'Step').click();
-  await expect.poll(async () => ((await phase(page)) === 'paused' ? ((await records(page)).at(-1)?.step ?? -1) : -1), { timeout: 60_000 }).toBeGreaterThan(before);
-}
-
-/** Starts collecting the app's session events into window.sessionEvents (read them with `sessionEvents`). */
-function collectSessionEvents(page: Page): Promise<void> {
-  return page.evaluate(() => {
-    const w = window as unknown as { sessionEvents: unknown[] };
-    w.sessionEvents = [];
-    document.querySelector('plasticity-app')!.addEventListener('session-event', (e) => w.sessionEvents.push((e as CustomEvent).detail));
-  });
-}
-
-function sessionEvents<T = { type: string }>(page: Page): Promise<T[]> {
-  return page.evaluate(() => (window as unknown as { sessionEvents: T[] }).sessionEvents);
-}
-
-/** Animation frames per second on the page's main thread over `ms`. */
-function framesPerSecond(page: Page, ms: number): Promise<number> {
-  return page.evaluate(
-    (ms) =>
-      new Promise<number>((resolve) => {
-        let frames = 0;
-        const t0 = performance.now();
-        const tick = () => {
-          frames++;
-          const t = performance.now() - t0;
-          if (t < ms) requestAnimationFrame(tick);
-          else resolve((frames * 1000) / t);
-        };
-        requestAnimationFrame(tick);
-      }),
-    ms,
-  );
-}
+const openPage = (browser: Browser, address = '', viewport?: { width: number; height: number }, options: BrowserContextOptions = {}) =>
+  openAt(browser, origin, address, viewport, options);
 
 describe('with WebGPU (SwiftShader)', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: WEBGPU_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -559,7 +466,7 @@ describe('without WebGPU', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: NO_WEBGPU_ARGS });
+    browser = await launchChromium(false);
   });
 
   afterAll(async () => {
