@@ -36,6 +36,9 @@ const cases: Case[] = [
   { name: 'sign activation, ss', config: { rule: 'ss', activation: 'sign', optimizer: sgd } },
   { name: 'softplus, dfa', config: { rule: 'dfa', activation: 'softplus', optimizer: sgd } },
   { name: 'sigmoid, bp, xavier', config: { rule: 'bp', activation: 'sigmoid', init: 'xavier', optimizer: sgd } },
+  // One batch per epoch here, so epochs are steps: rates 1/4, 2/4, 3/4, then the cosine's 1 and 1/2.
+  { name: 'kp, momentum, 3-epoch warm-up then cosine to 0 at 5 (5 steps)', config: { rule: 'kp', lrSchedule: 'cosine', warmupEpochs: 3, scheduleEpochs: 5, optimizer: { method: 'momentum', lr: 0.3, momentum: 0.9 } }, steps: 5 },
+  { name: 'ia, 2-epoch warm-up then constant (3 steps)', config: { rule: 'ia', warmupEpochs: 2, optimizer: sgd }, steps: 3 },
 ];
 
 afterAll(destroyContext);
@@ -66,7 +69,7 @@ describe('one step of every rule matches the float64 reference', () => {
           labels[i] = data.train.labels[ex];
           for (let p = 0; p < PIXELS; p++) X[i * PIXELS + p] = Math.fround(data.train.images[ex * PIXELS + p] / 255);
         });
-        last = referenceTrainStep(ref, X, labels, config, rule, noiseSeed(config.seed));
+        last = referenceTrainStep(ref, X, labels, config, rule, noiseSeed(config.seed), 1);
       }
       await trainer.train(steps);
       await trainer.flush();

@@ -149,7 +149,7 @@ function referenceFrom(s: RateSnapshot, data: ReturnType<typeof syntheticDataset
     labels[i] = data.train.labels[ex];
     for (let p = 0; p < PIXELS; p++) X[i * PIXELS + p] = Math.fround(data.train.images[ex * PIXELS + p] / 255);
   });
-  referenceTrainStep(ref, X, labels, c, findRule(c.rule), new Rng(c.seed).fork(4).nextU32());
+  referenceTrainStep(ref, X, labels, c, findRule(c.rule), new Rng(c.seed).fork(4).nextU32(), 1);
   return ref;
 }
 

@@ -59,6 +59,16 @@ describe('determinism', () => {
     const c = await run({ ...config, seed: 10 }, 140, 20);
     expect(strip(c)).not.toEqual(strip(a));
   });
+
+  test('a scheduled learning rate does not depend on how steps are grouped into submits', async () => {
+    // Warm-up over half an epoch, then a cosine: the rate changes every step, and submits end at metric steps.
+    const config = { rule: 'fa', seed: 4, lrSchedule: 'cosine', scheduleEpochs: 2, warmupEpochs: 0.5, optimizer: { lr: 0.05 } } as const;
+    const epochEnd = (rs: MetricsRecord[]) => rs.filter((r) => r.testAcc !== null).map((r) => [r.step, r.testAcc, r.testLoss]);
+    const a = epochEnd(await run(config, 130, 7));
+    const b = epochEnd(await run(config, 130, 10));
+    expect(a.length).toBeGreaterThan(0);
+    expect(a).toEqual(b);
+  });
 });
 
 describe('metric records', () => {

@@ -3,7 +3,7 @@
 // twin, and per-step noise.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/engine/device/gpu-context';
-import { OPTIMIZERS, type OptimizerSettings, optimizerStep } from '../../src/engine/kernels/optimizer';
+import { CONSTANT_SCHEDULE, OPTIMIZERS, type OptimizerSettings, optimizerStep } from '../../src/engine/kernels/optimizer';
 import { type OptimizerState, optimizerStepRef } from '../../src/engine/reference/optimizer';
 import { destroyContext, free, getContext, readF32, relErr, run, seededArray, upload } from '../gpu-harness';
 
@@ -19,6 +19,7 @@ const BASE: OptimizerSettings = {
   weightDecay: 0,
   decay: 0,
   noiseStd: 0,
+  schedule: CONSTANT_SCHEDULE,
 };
 
 interface OptCase {
@@ -68,6 +69,10 @@ cases.push(
   { name: 'adam at clock 5', rows: 65, cols: 3, settings: { ...BASE, method: 'adam' }, tied: false, clock: 5, steps: 1, fresh: false },
   { name: 'adam clock 0 counts as step 1', rows: 3, cols: 17, settings: { ...BASE, method: 'adam' }, tied: false, clock: 0, steps: 1, fresh: true },
   { name: 'adam 1..4 from zero moments', rows: 3, cols: 17, settings: { ...BASE, method: 'adam', weightDecay: 0.1 }, tied: false, clock: 1, steps: 4, fresh: true },
+  // The schedule from the clock: warm-up steps 1..3 of 4 (clock 2..4), then the cosine's start and middle.
+  { name: 'sgd through warm-up into a cosine', rows: 65, cols: 17, settings: { ...BASE, schedule: { warmupSteps: 4, cosineSteps: 8 } }, tied: false, clock: 2, steps: 6, fresh: false },
+  { name: 'momentum tied + decay in warm-up', rows: 17, cols: 3, settings: { ...BASE, method: 'momentum', decay: 0.5, schedule: { warmupSteps: 9, cosineSteps: 0 } }, tied: true, clock: 1, steps: 3, fresh: false },
+  { name: 'adam + noise in the cosine\'s second half', rows: 3, cols: 65, settings: { ...BASE, method: 'adam', noiseStd: 0.3, schedule: { warmupSteps: 1, cosineSteps: 7 } }, tied: false, clock: 5, steps: 2, fresh: false },
   { name: 'momentum 257x273 (70161 elements)', rows: 257, cols: 273, settings: { ...BASE, method: 'momentum', decay: 0.5 }, tied: true, clock: 1, steps: 2, fresh: false },
 );
 

@@ -19,6 +19,29 @@ export interface OptimizerSettings {
   decay: number;
   /** Std of the noise added to the update, scaled by lr ("weight estimation" noise). */
   noiseStd: number;
+  /** The learning-rate schedule, applied per step from the GPU clock (lrFactorAt). */
+  schedule: StepSchedule;
+}
+
+/**
+ * A learning-rate schedule in steps: linear warm-up over `warmupSteps`, then
+ * constant (`cosineSteps` 0) or a cosine to 0 at step `cosineSteps`. The kernel
+ * evaluates it from the clock, so how steps are grouped into submits cannot
+ * change the rate a step trains with.
+ */
+export interface StepSchedule {
+  warmupSteps: number;
+  cosineSteps: number;
+}
+
+export const CONSTANT_SCHEDULE: StepSchedule = { warmupSteps: 0, cosineSteps: 0 };
+
+/** The multiple of lr at `step` (0-based): what optimizer.wgsl's `scheduled_lr` computes. */
+export function lrFactorAt(step: number, s: StepSchedule): number {
+  if (step < s.warmupSteps) return (step + 1) / (s.warmupSteps + 1);
+  if (s.cosineSteps === 0) return 1;
+  const progress = Math.min(1, (step - s.warmupSteps) / (s.cosineSteps - s.warmupSteps));
+  return 0.5 * (1 + Math.cos(Math.PI * progress));
 }
 
 export interface OptimizerArgs {
@@ -40,7 +63,7 @@ export interface OptimizerArgs {
 
 export interface OptimizerStep {
   dispatch: Dispatch;
-  /** Rewrites the learning rate and coefficients; takes effect from the next submit. */
+  /** Rewrites the learning rate, coefficients and schedule; takes effect from the next submit. */
   update(settings: OptimizerSettings): void;
 }
 
@@ -59,6 +82,8 @@ function uniforms(a: OptimizerArgs, s: OptimizerSettings): ArrayBuffer {
     ['f32', s.decay],
     ['f32', s.noiseStd],
     ['u32', a.stream],
+    ['u32', s.schedule.warmupSteps],
+    ['u32', s.schedule.cosineSteps],
   ]);
 }
 

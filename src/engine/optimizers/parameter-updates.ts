@@ -1,9 +1,9 @@
 import type { GpuContext } from '../device/gpu-context';
-import { type OptimizerSettings, type OptimizerStep, optimizerStep } from '../kernels/optimizer';
+import { type OptimizerSettings, type OptimizerStep, optimizerStep, type StepSchedule } from '../kernels/optimizer';
 import { NOISE_STREAM } from '../layers/feedback-update';
 import type { RateNetwork } from '../layers/network';
 import type { RuleSpec } from '../rules/rule';
-import type { TrainConfig } from '../training/config';
+import { scheduleSteps, type TrainConfig } from '../training/config';
 
 export type ParameterKind = 'weights' | 'bias' | 'feedback';
 
@@ -12,9 +12,13 @@ export interface ParameterUpdate {
   step: OptimizerStep;
 }
 
-/** The optimiser settings each kind of parameter gets under a config and rule. */
-export function parameterSettings(config: TrainConfig, rule: RuleSpec) {
+/**
+ * The optimiser settings each kind of parameter gets under a config and rule;
+ * the learning-rate schedule is laid out over epochs of `stepsPerEpoch` steps.
+ */
+export function parameterSettings(config: TrainConfig, rule: RuleSpec, stepsPerEpoch: number) {
   const o = config.optimizer;
+  const schedule: StepSchedule = scheduleSteps(config, stepsPerEpoch);
   const base: OptimizerSettings = {
     method: o.method,
     lr: o.lr,
@@ -25,6 +29,7 @@ export function parameterSettings(config: TrainConfig, rule: RuleSpec) {
     weightDecay: o.weightDecay,
     decay: 0,
     noiseStd: 0,
+    schedule,
   };
   const updateNoise = Math.sqrt(config.feedbackUpdateNoise);
   const weights: OptimizerSettings = rule.tied
@@ -46,8 +51,9 @@ export async function parameterUpdates(
   rule: RuleSpec,
   clock: GPUBuffer,
   seed: number,
+  stepsPerEpoch: number,
 ): Promise<ParameterUpdate[]> {
-  const s = parameterSettings(config, rule);
+  const s = parameterSettings(config, rule, stepsPerEpoch);
   const steps: Promise<ParameterUpdate>[] = [];
   const tag = (kind: ParameterKind, p: Promise<OptimizerStep>) => p.then((step) => ({ kind, step }));
   for (const layer of net.layers) {

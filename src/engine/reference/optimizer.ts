@@ -1,6 +1,7 @@
 // Reference of optimizer.wgsl: one SGD / momentum / Adam step with coupled
-// weight decay, decoupled decay, an optional Kolen-Pollack twin and noise.
-import type { OptimizerSettings } from '../kernels/optimizer';
+// weight decay, decoupled decay, an optional Kolen-Pollack twin and noise, at
+// the learning rate the schedule gives the step the clock names.
+import { lrFactorAt, type OptimizerSettings } from '../kernels/optimizer';
 import { clockStream, gaussian } from './random';
 
 export interface OptimizerState {
@@ -25,24 +26,26 @@ export function optimizerStepRef(
   const n = a.rows * a.cols;
   // The kernel treats clock 0 as step 1 so the bias correction never divides by 0.
   const t = Math.max(a.clock, 1);
-  const keep = 1 - s.lr * s.decay;
+  // The clock already counts this step: step t - 1, 0-based.
+  const lr = s.lr * lrFactorAt(t - 1, s.schedule);
+  const keep = 1 - lr * s.decay;
   const stream = clockStream(a.clock, a.stream);
   for (let i = 0; i < n; i++) {
     const g = G[i] + s.weightDecay * P[i];
     let u: number;
     if (s.method === 'momentum') {
       M[i] = s.mu * M[i] + g;
-      u = -s.lr * M[i];
+      u = -lr * M[i];
     } else if (s.method === 'adam') {
       M[i] = s.beta1 * M[i] + (1 - s.beta1) * g;
       V[i] = s.beta2 * V[i] + (1 - s.beta2) * g * g;
       const mHat = M[i] / (1 - Math.pow(s.beta1, t));
       const vHat = V[i] / (1 - Math.pow(s.beta2, t));
-      u = -s.lr * mHat / (Math.sqrt(vHat) + s.eps);
+      u = -lr * mHat / (Math.sqrt(vHat) + s.eps);
     } else {
-      u = -s.lr * g;
+      u = -lr * g;
     }
-    const noise = s.noiseStd > 0 ? s.lr * s.noiseStd * gaussian(a.seed, stream, i) : 0;
+    const noise = s.noiseStd > 0 ? lr * s.noiseStd * gaussian(a.seed, stream, i) : 0;
     P[i] = keep * P[i] + u;
     if (T) {
       // P[r, c] pairs with T[c, r]: the same update, and the noise goes to the twin.

@@ -105,7 +105,10 @@ function mm(A: Float64Array, B: Float64Array, M: number, N: number, K: number, t
   return C;
 }
 
-/** One step on batch (X, labels), updating `net` in place; returns the loss and the gradients. */
+/**
+ * One step on batch (X, labels), updating `net` in place; returns the loss and
+ * the gradients. `stepsPerEpoch` places the step in the learning-rate schedule.
+ */
 export function referenceTrainStep(
   net: RefNetwork,
   X: Float64Array,
@@ -113,6 +116,7 @@ export function referenceTrainStep(
   config: TrainConfig,
   rule: RuleSpec,
   seed: number,
+  stepsPerEpoch: number,
 ): RefStepResult {
   const L = net.layers.length;
   const N = labels.length;
@@ -208,7 +212,7 @@ export function referenceTrainStep(
   }
 
   // Updates, all after the backward pass.
-  const s = parameterSettings(config, rule);
+  const s = parameterSettings(config, rule, stepsPerEpoch);
   net.layers.forEach((layer, i) => {
     const l = i + 1;
     const wState: OptimizerState = { P: layer.W, M: layer.mW, V: layer.vW, T: rule.tied ? layer.B! : undefined };

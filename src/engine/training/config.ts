@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors';
 import { ACTIVATIONS, type Activation } from '../kernels/activation';
 import { LOSSES, type Loss } from '../kernels/output-loss';
-import { OPTIMIZERS, type OptimizerName } from '../kernels/optimizer';
+import { lrFactorAt, OPTIMIZERS, type OptimizerName, type StepSchedule } from '../kernels/optimizer';
 import { findRule } from '../rules/registry';
 import { type Coefficients, PRIMITIVES } from '../rules/rule';
 
@@ -175,15 +175,18 @@ export function oneOf<T extends string>(field: string, v: string, options: reado
 }
 
 /**
- * The multiple of the base learning rate at `step` (0-based) of a run: a linear
- * warm-up over `warmupEpochs` (it keeps rules whose B starts random from
+ * The learning-rate schedule in steps, as the optimiser kernel reads it: a
+ * linear warm-up over `warmupEpochs` (it keeps rules whose B starts random from
  * blowing up while the top layer is still misaligned), then constant, or a
  * cosine to 0 at `scheduleEpochs`.
  */
+export function scheduleSteps(c: Pick<TrainConfig, 'lrSchedule' | 'scheduleEpochs' | 'warmupEpochs'>, stepsPerEpoch: number): StepSchedule {
+  const warmupSteps = Math.round(c.warmupEpochs * stepsPerEpoch);
+  if (c.lrSchedule === 'constant') return { warmupSteps, cosineSteps: 0 };
+  return { warmupSteps, cosineSteps: Math.max(warmupSteps + 1, Math.round(c.scheduleEpochs * stepsPerEpoch)) };
+}
+
+/** The multiple of the base learning rate at `step` (0-based) of a run. */
 export function scheduleFactor(c: Pick<TrainConfig, 'lrSchedule' | 'scheduleEpochs' | 'warmupEpochs'>, step: number, stepsPerEpoch: number): number {
-  const warmup = c.warmupEpochs * stepsPerEpoch;
-  if (step < warmup) return (step + 1) / (warmup + 1);
-  if (c.lrSchedule === 'constant') return 1;
-  const progress = Math.min(1, (step - warmup) / (c.scheduleEpochs * stepsPerEpoch - warmup));
-  return 0.5 * (1 + Math.cos(Math.PI * progress));
+  return lrFactorAt(step, scheduleSteps(c, stepsPerEpoch));
 }

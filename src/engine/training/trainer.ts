@@ -21,7 +21,7 @@ import { type Coefficients, type RuleSpec, trainsFeedback } from '../rules/rule'
 import { FeedbackSwitch } from '../session/feedback-switch';
 import { checkSnapshotFits, configDifference, networkState, type RateSnapshot, type TrainerSnapshot } from '../session/trainer-snapshot';
 import { SPIKING_RULES } from '../spiking/config';
-import { scheduleFactor, type TrainConfig } from './config';
+import type { TrainConfig } from './config';
 import { type LoopResources, StepLoop } from './step-loop';
 import { validateConfig } from './config';
 
@@ -87,8 +87,6 @@ const DEFAULTS: Required<TrainerOptions> = { metricsEvery: 50, bpAngles: false, 
  */
 export class Trainer extends StepLoop<MetricsRecord> {
   private ruleSpec: RuleSpec;
-  /** The schedule factor last written to the optimisers; NaN forces a write. */
-  private appliedFactor = 1;
 
   private constructor(
     ctx: GpuContext,
@@ -179,30 +177,15 @@ export class Trainer extends StepLoop<MetricsRecord> {
     return this.evaluation;
   }
 
-  protected override async beforeSubmit(): Promise<void> {
-    this.applySchedule();
-  }
-
-  /** Changes the learning rates from the next submit on (B follows W unless it has its own). */
+  /**
+   * Changes the base learning rates from the next submit on (B follows W unless
+   * it has its own); the schedule still scales them step by step on the GPU.
+   */
   setLearningRate(lr: number, feedbackLr: number | null = this.config.feedbackLr): void {
     if (!(lr >= 0) || !Number.isFinite(lr)) throw new ConfigError('optimizer.lr', `must be a finite number of at least 0 (got ${lr}).`);
     this.config.optimizer.lr = lr;
     this.config.feedbackLr = feedbackLr;
-    this.appliedFactor = Number.NaN;
-    this.applySchedule();
-  }
-
-  /** Writes the scheduled learning rates for the next submit, when they changed. */
-  private applySchedule(): void {
-    const factor = scheduleFactor(this.config, this.stepCount, this.stepsPerEpoch);
-    if (factor === this.appliedFactor) return;
-    this.appliedFactor = factor;
-    const scaled: TrainConfig = {
-      ...this.config,
-      optimizer: { ...this.config.optimizer, lr: this.config.optimizer.lr * factor },
-      feedbackLr: this.config.feedbackLr === null ? null : this.config.feedbackLr * factor,
-    };
-    const s = parameterSettings(scaled, this.rule);
+    const s = parameterSettings(this.config, this.rule, this.stepsPerEpoch);
     for (const u of this.program.updates) u.step.update(s[u.kind]);
   }
 
@@ -287,9 +270,6 @@ export class Trainer extends StepLoop<MetricsRecord> {
     this.ruleSpec = to;
     this.config.rule = next.rule;
     this.config.coefficients = next.coefficients;
-    // The new optimiser steps hold the base rates: write the schedule's.
-    this.appliedFactor = Number.NaN;
-    this.applySchedule();
     // Submits already queued still read the old buffers: free them once the GPU is done.
     const dropped = change.dropped;
     const free = () => {
@@ -389,7 +369,7 @@ async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepPa
         return [gather, ...(await forwardPass(ctx, net, train, 'train')), loss, ...(await backwardPass(ctx, net, train, rule.feedback)), ...feedback];
       });
       const probeStep = await alignmentProbes(ctx, net, train, rule.feedback, metrics, bpAngles);
-      const updates = await parameterUpdates(ctx, net, config, rule, clock, noiseSeed);
+      const updates = await parameterUpdates(ctx, net, config, rule, clock, noiseSeed, stepsPerEpoch);
       return { trainStep, probeStep, updates };
     }, buffers);
     ctx.throwIfFailed();
