@@ -168,6 +168,11 @@ describe('plasticity train', () => {
     expectUsageError(cli(['train', '--neuron', 'lif', '--tau-mem', '20']), '--dt', 'beta = exp(-dt / tau)');
     expectUsageError(cli(['train', '--neuron', 'lif', '--beta', '0.9', '--dt', '1', '--tau-mem', '20']), '--tau-mem', 'give one of the two');
     expectUsageError(cli(['train', '--rule', 'bp', '--warmup', '-1']), '--warmup');
+    // The spike-only rules run their own neurons, input code and updates: flags they never read are refused.
+    expectUsageError(cli(['train', '--rule', 'emstdp', '--encoder', 'latency']), '--encoder', 'not read by emstdp');
+    expectUsageError(cli(['train', '--rule', 'bpstdp', '--lr', '0.1']), '--lr', 'not read by bpstdp');
+    expectUsageError(cli(['train', '--rule', 'bpstdp', '--emstdp-lr', '0.1']), '--emstdp-lr', 'not read by bpstdp');
+    expectUsageError(cli(['train', '--rule', 'emstdp', '--surrogate-slope', '5']), '--surrogate-slope', 'not read by emstdp');
   });
 
   test('engine refusals are mapped back to flags', () => {

@@ -91,6 +91,9 @@ Spiking networks (chosen by --neuron or a surrogate-* rule)
                             code's 3 at T = 100, scaled to T's phase window, at least 1)
   --bpstdp-mu X             BP-STDP's learning rate mu (default ${sci(sd.bpstdp.mu)})
   --bpstdp-window N         BP-STDP's activity window eps in steps (default ${sd.bpstdp.window})
+                            emstdp and bpstdp run their own IF neurons, input code and
+                            updates: they read --hidden, --steps, --batch, --seed, their
+                            own flags (and emstdp --encoder-gain); others are refused
   --tau-m X, --tau-s X      TSSL-BP's membrane and PSP time constants in steps
                             (default ${sd.tssl.tauM}, ${sd.tssl.tauS})
   Spiking runs default to --optimizer ${sd.optimizer.method} --lr ${sci(sd.optimizer.lr)}, batch ${sd.batchSize},

@@ -5,7 +5,7 @@ import { NEURON_MODELS, RESETS, SURROGATES } from '../engine/kernels/lif';
 import { LOSSES } from '../engine/kernels/output-loss';
 import { READOUTS } from '../engine/kernels/spike-readout';
 import { EPROP_FEEDBACKS, EPROP_UPDATES } from '../engine/spiking/eprop-options';
-import { type NeuronInput, SPIKING_RULES, type SpikingConfig, type SpikingConfigInput, resolveSpikingConfig } from '../engine/spiking/config';
+import { type NeuronInput, SPIKING_RULES, STDP_RULES, type SpikingConfig, type SpikingConfigInput, resolveSpikingConfig } from '../engine/spiking/config';
 import { optimizerFlags } from './optimizer-flags';
 import { choiceFlag, type FlagKinds, numberFlag, type ParsedArgs, sizeListFlag, UsageError } from './args';
 
@@ -44,6 +44,22 @@ export const SPIKING_FLAGS: FlagKinds = {
 /** Flags that only mean something for rate networks. */
 const RATE_ONLY = ['activation', 'init', 'input', 'lr-schedule', 'warmup', 'coef', 'feedback-lr', 'feedback-input', 'feedback-noise-std', 'update-noise', 'bp-angles'];
 
+/**
+ * Flags the spike-only rules never read: they run their own integrate-and-fire
+ * neurons, input code, readout and local update (stdp-trainer.ts), so a flag
+ * here would change nothing. Refused rather than silently ignored.
+ */
+const NOT_READ_BY_STDP = [
+  'neuron', 'beta', 'threshold', 'reset', 'refractory', 'synapse-decay', 'adapt-decay', 'adapt-strength', 'dt', 'tau-mem', 'tau-syn', 'tau-adapt',
+  'encoder', 'surrogate', 'surrogate-slope', 'readout', 'loss', 'propagation', 'optimizer', 'lr', 'momentum', 'weight-decay', 'tied-decay',
+  'eprop-feedback', 'eprop-update', 'eprop-kappa', 'tau-m', 'tau-s',
+];
+const NOT_READ_BY: Record<(typeof STDP_RULES)[number], string[]> = {
+  emstdp: [...NOT_READ_BY_STDP, 'bpstdp-mu', 'bpstdp-window'],
+  // BP-STDP's input spikes have their own probability (bpstdp.inputGain).
+  bpstdp: [...NOT_READ_BY_STDP, 'encoder-gain', 'emstdp-feedback', 'emstdp-lr', 'emstdp-epsilon'],
+};
+
 /** A spiking run is asked for by a neuron flag or a surrogate-gradient rule. */
 export function wantsSpiking(args: ParsedArgs): boolean {
   const rule = args.values.get('rule');
@@ -57,6 +73,12 @@ export function spikingConfig(args: ParsedArgs): SpikingConfig {
     }
   }
   const rule = choiceFlag(args, 'rule', SPIKING_RULES, ` Spiking networks train with ${SPIKING_RULES.join(', ')}.`);
+  if (rule === 'emstdp' || rule === 'bpstdp') {
+    const unread = NOT_READ_BY[rule].find((flag) => args.values.has(flag));
+    if (unread) {
+      throw new UsageError(`--${unread}`, `is not read by ${rule}, which runs its own integrate-and-fire neurons, input code and local updates; remove it (see 'plasticity train --help' for ${rule}'s own flags).`);
+    }
+  }
   const neuron: NeuronInput = {};
   const setN = <K extends keyof NeuronInput>(key: K, v: NeuronInput[K] | undefined) => {
     if (v !== undefined) neuron[key] = v;

@@ -174,6 +174,9 @@ describe('bad spiking settings are refused with a message', () => {
     ['a zero time constant', { neuron: { tauMem: 0, dt: 1 } }, /neuron\.tauMem: must be a positive time constant/],
     ['a negative dt', { layerNeurons: [{ tauSyn: 5, dt: -1 }] }, /layerNeurons\[0\]\.dt: must be a positive number/],
     ['dt alone', { neuron: { dt: 1 } }, /neuron\.dt: only matters with a time constant/],
+    ['an encoder EMSTDP would ignore', { rule: 'emstdp', encoder: 'latency' }, /encoder: emstdp codes its input itself.*leave the encoder at 'poisson'/],
+    ['an encoder BP-STDP would ignore', { rule: 'bpstdp', encoder: 'rate' }, /encoder: bpstdp codes its input itself/],
+    ['an encoder gain BP-STDP would ignore', { rule: 'bpstdp', encoderGain: 2 }, /encoderGain: BP-STDP scales its input spikes with bpstdp\.inputGain/],
   ];
   for (const [name, config, message] of bad) {
     test(name, () => {

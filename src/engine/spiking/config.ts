@@ -272,6 +272,14 @@ export function validateSpikingConfig(c: SpikingConfig): void {
   if (!Number.isInteger(c.bpstdp.window) || c.bpstdp.window < 1) throw new ConfigError('bpstdp.window', `must be a whole number of steps of at least 1 (got ${c.bpstdp.window}).`);
   inRange('bpstdp.inputGain', c.bpstdp.inputGain, 0, 1, false);
   inRange('bpstdp.teacherRate', c.bpstdp.teacherRate, 0, 1, false);
+  // The spike-only rules draw their own input spikes (stdp-trainer.ts): another encoder would be ignored.
+  if ((c.rule === 'emstdp' || c.rule === 'bpstdp') && c.encoder !== DEFAULT_SPIKING_CONFIG.encoder) {
+    const own = c.rule === 'emstdp' ? 'one uniform draw per example and step shared by its pixels (EMSTDP_main.py)' : 'Poisson spikes of probability bpstdp.inputGain x pixel';
+    throw new ConfigError('encoder', `${c.rule} codes its input itself, as ${own}; leave the encoder at '${DEFAULT_SPIKING_CONFIG.encoder}'.`);
+  }
+  if (c.rule === 'bpstdp' && c.encoderGain !== DEFAULT_SPIKING_CONFIG.encoderGain) {
+    throw new ConfigError('encoderGain', `BP-STDP scales its input spikes with bpstdp.inputGain (default ${DEFAULT_SPIKING_CONFIG.bpstdp.inputGain}), not the encoder gain; leave the encoder gain at ${DEFAULT_SPIKING_CONFIG.encoderGain}.`);
+  }
   if (c.rule === 'emstdp' && c.steps < 4) throw new ConfigError('steps', `EMSTDP splits T into two phases of floor(T/2) - 1 steps; give T of at least 4 (got ${c.steps}).`);
   for (const k of ['tauM', 'tauS'] as const) {
     if (!(c.tssl[k] >= 1) || !Number.isFinite(c.tssl[k])) throw new ConfigError(`tssl.${k}`, `must be a number of steps of at least 1 (got ${c.tssl[k]}).`);
