@@ -32,6 +32,7 @@ export default defineConfig({
         plasticity: 'src/cli/main.ts',
         'bench-rules': 'bench/rules.ts',
         'bench-snn': 'bench/snn.ts',
+        'bench-speed': 'bench/speed.ts',
       },
       external: ['webgpu', /^node:/, ...builtinModules],
       output: {

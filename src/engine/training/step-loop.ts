@@ -99,6 +99,20 @@ export abstract class StepLoop<R> {
     return this.stepCount;
   }
 
+  /**
+   * Compute dispatches a training step records: `train` (gather, forward,
+   * loss, backward) and `update` every step, `probe` on metric steps only,
+   * and `evaluation` for a pass over the whole test set.
+   */
+  get dispatchCounts(): { train: number; update: number; probe: number; evaluation: number } {
+    return {
+      train: this.trainDispatches().length,
+      update: this.updateDispatches().length,
+      probe: this.probeDispatches().length,
+      evaluation: this.evaluationDispatches().length,
+    };
+  }
+
   get epoch(): number {
     return this.epochCount;
   }
