@@ -42,7 +42,7 @@ describe('session views', () => {
     await session.destroy();
   });
 
-  test('a spiking run sends recordings and offers its weights, and refuses rate-only views with the reason', async () => {
+  test('a spiking run sends recordings and answers every inspection through its readout', async () => {
     const session = new RunSession({ gpu: nodeGpu() });
     const recordings: Extract<SessionEvent, { type: 'recording' }>[] = [];
     session.onEvent((e) => {
@@ -63,11 +63,16 @@ describe('session views', () => {
 
     const weights = await session.inspect({ kind: 'weights' });
     expect(weights.kind === 'weights' && weights.weights).toMatchObject({ units: 8, inputs: 16 });
-    await expect(session.inspect({ kind: 'confusion' })).rejects.toThrow(/rate network's forward pass/);
+    const confusion = await session.inspect({ kind: 'confusion' });
+    expect(confusion.kind === 'confusion' && [...confusion.counts].reduce((a, b) => a + b, 0)).toBe(24);
+    const samples = await session.inspect({ kind: 'samples', indices: [0, 5] });
+    expect(samples.kind === 'samples' && samples.samples.map((s) => s.index)).toEqual([0, 5]);
+    const grid = await session.inspect({ kind: 'grid', pixels: new Float32Array(16 * 4).fill(0.5) });
+    expect(grid.kind === 'grid' && grid.prediction).toMatchObject({ count: 4, classes: 3 });
     await session.destroy();
   });
 
-  test('the spike-only rules start without recording rather than refuse', async () => {
+  test('the spike-only rules start without recording rather than refuse, and refuse the forward views with the reason', async () => {
     const session = new RunSession({ gpu: nodeGpu() });
     const info = await session.start({
       dataset: { kind: 'given', dataset: tiny },
@@ -75,6 +80,7 @@ describe('session views', () => {
       record: { samples: [0], neurons: [0], every: 1, slots: 2 },
     });
     expect(info.kind).toBe('spiking');
+    await expect(session.inspect({ kind: 'confusion' })).rejects.toThrow(/confusion matrix .* bpstdp predicts with its own spike-only windows/);
     await session.destroy();
   });
 });

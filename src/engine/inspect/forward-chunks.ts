@@ -1,68 +1,92 @@
-// The trainer's forward pass (layers/forward-pass.ts) over any number of
-// rows, in chunks that reuse one batch of buffers, as its evaluation does.
+// A trainer's forward pass over any number of rows, in chunks that reuse one
+// batch of buffers, as its evaluation does: the rate network's
+// (layers/forward-pass.ts) or the spiking network's over T steps
+// (spiking-forward.ts). Either way a chunk has inputs, labels and scores.
 import type { GpuSplit } from '../data/gpu-dataset';
 import { type Dispatch, encodeDispatches } from '../device/dispatch';
 import type { GpuContext } from '../device/gpu-context';
 import { gatherBatch } from '../kernels/gather-batch';
 import { forwardPass } from '../layers/forward-pass';
-import type { BatchBuffers, RateNetwork } from '../layers/network';
+import type { RateNetwork } from '../layers/network';
 import { inputScale } from './input-scale';
-import type { InspectTarget } from './target';
+import { spikingForward } from './spiking-forward';
+import { type AnyInspectTarget, isSpikingTarget } from './target';
+
+/** One chunk's buffers, shared by every chunk, with this chunk's row count. */
+export interface ChunkIo {
+  rows: number;
+  /** rows x inputs in the network's input scale: what the gather writes. */
+  X: GPUBuffer;
+  labels: GPUBuffer;
+  /** rows x classes: what the prediction is the argmax of (the rate network's logits, the spiking readout). */
+  scores: GPUBuffer;
+}
 
 export interface ForwardChunk {
   /** First row of the chunk among all rows. */
   offset: number;
-  /** The shared batch buffers, with this chunk's row count. */
-  batch: BatchBuffers;
+  io: ChunkIo;
   dispatches: Dispatch[];
 }
 
+/** A network's forward pass over one batch of buffers, for any row count up to the batch's. */
+export interface ChunkForward {
+  io(rows: number): ChunkIo;
+  pass(rows: number, label: string): Promise<Dispatch[]>;
+}
+
 export interface ChunkDispatches {
-  /** What fills batch.X (and labels) before the forward pass, e.g. a gather; nothing when a copy does. */
-  input?: (batch: BatchBuffers, offset: number) => Promise<Dispatch[]>;
-  /** What reads the chunk's outputs after the forward pass. */
-  output?: (batch: BatchBuffers, offset: number) => Promise<Dispatch[]>;
+  /** What fills X (and labels) before the forward pass, e.g. a gather; nothing when a copy does. */
+  input?: (io: ChunkIo, offset: number) => Promise<Dispatch[]>;
+  /** What reads the chunk's scores after the forward pass. */
+  output?: (io: ChunkIo, offset: number) => Promise<Dispatch[]>;
+}
+
+function rateForward(scratch: GpuContext, network: RateNetwork, chunkRows: number, label: string): ChunkForward {
+  const shared = network.allocateBatch(scratch, chunkRows, label, false);
+  const last = network.layers.length - 1;
+  return {
+    io: (rows) => ({ rows, X: shared.X, labels: shared.labels, scores: shared.pre[last] }),
+    pass: (rows, at) => forwardPass(scratch, network, { ...shared, rows }, at),
+  };
 }
 
 /** Allocates one batch of `chunkRows` (in `scratch`) and builds each chunk's dispatches over `count` rows. */
 export async function forwardChunks(
   scratch: GpuContext,
-  network: RateNetwork,
+  target: AnyInspectTarget,
   count: number,
   chunkRows: number,
   label: string,
   extra: ChunkDispatches = {},
 ): Promise<ForwardChunk[]> {
-  const shared = network.allocateBatch(scratch, chunkRows, label, false);
+  const forward = isSpikingTarget(target) ? spikingForward(scratch, target, chunkRows, label) : rateForward(scratch, target.network, chunkRows, label);
   const chunks: ForwardChunk[] = [];
   for (let offset = 0; offset < count; offset += chunkRows) {
-    const batch = { ...shared, rows: Math.min(chunkRows, count - offset) };
+    const rows = Math.min(chunkRows, count - offset);
+    const io = forward.io(rows);
     const at = `${label}@${offset}`;
     chunks.push({
       offset,
-      batch,
-      dispatches: [
-        ...((await extra.input?.(batch, offset)) ?? []),
-        ...(await forwardPass(scratch, network, batch, at)),
-        ...((await extra.output?.(batch, offset)) ?? []),
-      ],
+      io,
+      dispatches: [...((await extra.input?.(io, offset)) ?? []), ...(await forward.pass(rows, at)), ...((await extra.output?.(io, offset)) ?? [])],
     });
   }
   return chunks;
 }
 
-/** A gather of rows offset.. of `index` from a split into the batch, with the trainer's pixel transform. */
+/** A gather of rows offset.. of `index` from a split into the chunk, with the trainer's pixel transform. */
 export function gatherFrom(
   scratch: GpuContext,
-  target: InspectTarget,
+  target: AnyInspectTarget,
   split: GpuSplit,
   index: GPUBuffer,
   label: string,
-): (batch: BatchBuffers, offset: number) => Promise<Dispatch[]> {
-  return async (batch, offset) => [
+): (io: ChunkIo, offset: number) => Promise<Dispatch[]> {
+  return async (io, offset) => [
     await gatherBatch(scratch, {
-      images: split.images, labels: split.labels, index, clock: scratch.dummy('inspect.clock'), X: batch.X, Y: batch.labels,
-      rows: batch.rows, pixels: target.data.pixels, useClock: false, offset, ...inputScale(target), label: `${label}@${offset}.gather`,
+      images: split.images, labels: split.labels, index, clock: scratch.dummy('inspect.clock'), X: io.X, Y: io.labels,
+      rows: io.rows, pixels: target.data.pixels, useClock: false, offset, ...inputScale(target), label: `${label}@${offset}.gather`,
     }),
   ];
 }

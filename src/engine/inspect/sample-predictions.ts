@@ -2,7 +2,7 @@ import { encodeChunks, forwardChunks, gatherFrom } from './forward-chunks';
 import { Readback } from './readback';
 import { withScratch } from './scratch';
 import { argmaxRows, softmaxRows } from './softmax';
-import { chunkRowsFor, type InspectOptions, type InspectTarget } from './target';
+import { type AnyInspectTarget, chunkRowsFor, type InspectOptions } from './target';
 
 export interface SamplePrediction {
   /** Position in the test set. */
@@ -10,7 +10,7 @@ export interface SamplePrediction {
   label: number;
   /** Argmax of the outputs, the lowest index on ties. */
   predicted: number;
-  /** Softmax of the output layer, one per class (also under the MSE loss, where outputs are not trained as logits). */
+  /** Softmax of the output layer (a spiking network's readout scores), one per class (also under the MSE loss, where outputs are not trained as logits). */
   probabilities: Float32Array;
   /** The stored pixels, 0 to 255, as the CPU-side Dataset holds them. */
   pixels: Uint8Array;
@@ -23,7 +23,7 @@ export interface SamplePrediction {
  * same gather and forward pass as the trainer's evaluation, in buffers of
  * its own; pixels come back from the GPU copy of the test set.
  */
-export async function samplePredictions(target: InspectTarget, indices: readonly number[], options: InspectOptions = {}): Promise<SamplePrediction[]> {
+export async function samplePredictions(target: AnyInspectTarget, indices: readonly number[], options: InspectOptions = {}): Promise<SamplePrediction[]> {
   const ctx = target.context;
   const { data, network } = target;
   const testCount = data.test.count;
@@ -34,7 +34,6 @@ export async function samplePredictions(target: InspectTarget, indices: readonly
   if (n === 0) return [];
   const pixels = data.pixels;
   const classes = network.classes;
-  const last = network.layers.length - 1;
   // Images are packed 4 bytes per u32: read the words that cover each image.
   const words = indices.map((i) => {
     const first = Math.floor((i * pixels) / 4);
@@ -47,7 +46,7 @@ export async function samplePredictions(target: InspectTarget, indices: readonly
       const outputs = scratch.buffers.storage('inspect.samples.outputs', n * classes);
       const inputs = scratch.buffers.storage('inspect.samples.inputs', n * pixels);
       const labels = scratch.buffers.storage('inspect.samples.labels', n);
-      const chunks = await forwardChunks(scratch, network, n, chunkRowsFor(options, n), 'inspect.samples', {
+      const chunks = await forwardChunks(scratch, target, n, chunkRowsFor(options, n, target), 'inspect.samples', {
         input: gatherFrom(scratch, target, data.test, index, 'inspect.samples'),
       });
       const readback = new Readback(
@@ -65,10 +64,10 @@ export async function samplePredictions(target: InspectTarget, indices: readonly
     async ({ chunks, outputs, inputs, labels, readback }) => {
       const encoder = ctx.device.createCommandEncoder({ label: 'inspect.samples' });
       encodeChunks(encoder, chunks, {
-        after: (e, { batch, offset }) => {
-          e.copyBufferToBuffer(batch.pre[last], 0, outputs, offset * classes * 4, batch.rows * classes * 4);
-          e.copyBufferToBuffer(batch.X, 0, inputs, offset * pixels * 4, batch.rows * pixels * 4);
-          e.copyBufferToBuffer(batch.labels, 0, labels, offset * 4, batch.rows * 4);
+        after: (e, { io, offset }) => {
+          e.copyBufferToBuffer(io.scores, 0, outputs, offset * classes * 4, io.rows * classes * 4);
+          e.copyBufferToBuffer(io.X, 0, inputs, offset * pixels * 4, io.rows * pixels * 4);
+          e.copyBufferToBuffer(io.labels, 0, labels, offset * 4, io.rows * 4);
         },
       });
       const [outBytes, inBytes, labelBytes, ...imageBytes] = await readback.submit(encoder);

@@ -1,9 +1,19 @@
 // On-demand views of a session's network (inspect/), as plain data that
 // crosses a worker boundary. Each runs beside training, never in its queue.
 import { ConfigError } from '../errors';
-import { confusionMatrix, firstLayerWeights, type GridPrediction, type InspectTarget, type LayerWeights, predictGrid, samplePredictions, type SamplePrediction, toNetworkInput } from '../inspect';
-import type { GpuContext } from '../device/gpu-context';
-import type { RateNetwork } from '../layers/network';
+import {
+  type AnyInspectTarget,
+  checkInspectable,
+  confusionMatrix,
+  firstLayerWeights,
+  type GridPrediction,
+  isSpikingTarget,
+  type LayerWeights,
+  predictGrid,
+  samplePredictions,
+  type SamplePrediction,
+  toNetworkInput,
+} from '../inspect';
 
 export type InspectRequest =
   /** Counts over the whole test set, row = true class. */
@@ -28,30 +38,26 @@ export type InspectResult =
   | { kind: 'weights'; step: number; weights: LayerWeights }
   | { kind: 'grid'; step: number; prediction: GridPrediction };
 
-/** Runs `request` on a rate trainer (every kind) or a spiking one (`rateTarget` null: the weights only). */
-export async function runInspection(
-  request: InspectRequest,
-  step: number,
-  device: { context: GpuContext; network: RateNetwork },
-  rateTarget: InspectTarget | null,
-): Promise<InspectResult> {
-  if (request?.kind === 'weights') return { kind: 'weights', step, weights: await firstLayerWeights(device) };
-  const known = ['confusion', 'samples', 'grid'];
-  if (!known.includes((request as { kind?: unknown } | null)?.kind as string)) {
-    throw new ConfigError('inspect', `unknown view "${String((request as { kind?: unknown } | null)?.kind)}". Ask for confusion, samples, weights or grid.`);
+const VIEW_NAMES: Record<InspectKind, string> = { confusion: 'confusion matrix', samples: 'sample predictions', weights: 'first-layer weights', grid: 'decision boundary' };
+
+/**
+ * Runs `request` on a rate trainer or a spiking one (inspect/spikingTarget);
+ * the spike-only STDP rules answer the weights only, and say why not the rest.
+ */
+export async function runInspection(request: InspectRequest, step: number, target: AnyInspectTarget): Promise<InspectResult> {
+  const kind = request?.kind;
+  if (!Object.hasOwn(VIEW_NAMES, kind ?? '')) {
+    throw new ConfigError('inspect', `unknown view "${String(kind)}". Ask for confusion, samples, weights or grid.`);
   }
-  if (!rateTarget) {
-    throw new ConfigError(
-      'inspect',
-      `the ${request.kind === 'confusion' ? 'confusion matrix' : request.kind === 'samples' ? 'sample predictions' : 'decision boundary'} reads a rate network's forward pass; a spiking run shows its first-layer weights, spike raster and membrane traces instead.`,
-    );
-  }
+  if (kind !== 'weights' && isSpikingTarget(target)) checkInspectable(target.config, VIEW_NAMES[kind]);
   switch (request.kind) {
+    case 'weights':
+      return { kind: 'weights', step, weights: await firstLayerWeights(target) };
     case 'confusion':
-      return { kind: 'confusion', step, classes: rateTarget.network.classes, counts: await confusionMatrix(rateTarget) };
+      return { kind: 'confusion', step, classes: target.network.classes, counts: await confusionMatrix(target) };
     case 'samples':
-      return { kind: 'samples', step, samples: await samplePredictions(rateTarget, request.indices) };
+      return { kind: 'samples', step, samples: await samplePredictions(target, request.indices) };
     case 'grid':
-      return { kind: 'grid', step, prediction: await predictGrid(rateTarget, toNetworkInput(rateTarget, request.pixels)) };
+      return { kind: 'grid', step, prediction: await predictGrid(target, toNetworkInput(target, request.pixels)) };
   }
 }

@@ -14,6 +14,7 @@ import type { RecordOptions, SpikingRecording } from '../spiking/recording';
 import { type SpikingMetricsRecord, SpikingTrainer, type SpikingTrainerOptions } from '../spiking/trainer';
 import type { StepLoop } from '../training/step-loop';
 import { type MetricsRecord, type RuleSwitchOptions, Trainer } from '../training/trainer';
+import { spikingTarget } from '../inspect';
 import { type InspectRequest, type InspectResult, runInspection } from './inspection';
 import type { SessionSettings } from './session-events';
 import type { ResolvedNetwork } from './session-spec';
@@ -118,8 +119,7 @@ class RateRun implements SessionTrainer {
   }
 
   inspect(request: InspectRequest): Promise<InspectResult> {
-    const t = this.trainer;
-    return runInspection(request, t.step, { context: t.context, network: t.network }, t);
+    return runInspection(request, this.trainer.step, this.trainer);
   }
 
   destroy(): void {
@@ -222,8 +222,7 @@ class SpikingRun implements SessionTrainer {
   }
 
   inspect(request: InspectRequest): Promise<InspectResult> {
-    // The rate forward pass does not run a spiking network: only the weights apply.
-    return runInspection(request, this.trainer.step, { context: this.ctx, network: this.trainer.network }, null);
+    return runInspection(request, this.trainer.step, spikingTarget(this.ctx, this.trainer));
   }
 
   destroy(): void {

@@ -16,7 +16,7 @@ import { DEFAULT_EPROP_PARAMS, type EpropBatch, type EpropParams, checkEprop, ep
 import { DEFAULT_TSSL_PARAMS, type TsslBatch, type TsslParams, tsslBackward, tsslForward, tsslLossPass, withTsslBuffers } from './tssl-passes';
 
 /** Streams of the input spikes' noise, so training and test draws never coincide. */
-const ENCODE_STREAM = { train: 40, test: 41 } as const;
+export const ENCODE_STREAM = { train: 40, test: 41 } as const;
 
 export interface StepContext {
   net: RateNetwork;

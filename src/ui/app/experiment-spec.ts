@@ -89,21 +89,29 @@ export function ownLearningRate(e: Experiment): boolean {
   return e.network === 'spiking' && isStdpRule(e.rule as SpikingRule);
 }
 
+/**
+ * Whether inspections can run the network's prediction: a rate network's
+ * forward pass, a spiking one's readout over T steps; not the spike-only STDP
+ * rules, which predict in windows of their own.
+ */
+export function predictsInInspections(e: Experiment): boolean {
+  return e.network === 'rate' || !isStdpRule(e.rule as SpikingRule);
+}
+
 /** The views a run of `e` on data of `shape` can fill; the others are offered disabled. */
 export function availableViews(e: Experiment, shape: InputShape): View[] {
   const image = shape.rows >= 2 && shape.cols >= 2;
   const plane = shape.rows * shape.cols === 2;
-  const rate = e.network === 'rate';
+  const predicts = predictsInInspections(e);
   const can: Record<View, boolean> = {
     loss: true,
     accuracy: true,
     angles: true,
     raster: recordsRaster(e),
     'receptive-fields': image,
-    // The inspections run the rate forward pass; a spiking network has its own.
-    confusion: rate,
-    samples: rate && image,
-    boundary: rate && plane,
+    confusion: predicts,
+    samples: predicts && image,
+    boundary: predicts && plane,
   };
   return VIEWS.filter((v) => can[v]);
 }
@@ -115,6 +123,8 @@ export function trainingPoints(d: Dataset, max: number): LabelledPoint[] {
   return Array.from({ length: n }, (_, i) => ({ x: fromByte(d.train.images[2 * i]!), y: fromByte(d.train.images[2 * i + 1]!), label: d.train.labels[i]! }));
 }
 
+const SPIKE_ONLY = 'This spike-only rule predicts in windows of its own, which the views do not run.';
+
 /** Why a view is not offered, for its toggle's tooltip. */
 export function unavailableReason(v: View, e: Experiment, shape: InputShape): string {
   switch (v) {
@@ -123,11 +133,11 @@ export function unavailableReason(v: View, e: Experiment, shape: InputShape): st
     case 'receptive-fields':
       return 'The input is not an image.';
     case 'samples':
-      return e.network === 'spiking' ? 'Shown for rate networks only.' : 'The input is not an image.';
+      return predictsInInspections(e) ? 'The input is not an image.' : SPIKE_ONLY;
     case 'confusion':
-      return 'Shown for rate networks only.';
+      return SPIKE_ONLY;
     case 'boundary':
-      return e.network === 'spiking' ? 'Shown for rate networks only.' : shape.rows * shape.cols === 2 ? '' : 'Only 2-D data has a plane to colour.';
+      return predictsInInspections(e) ? (shape.rows * shape.cols === 2 ? '' : 'Only 2-D data has a plane to colour.') : SPIKE_ONLY;
     default:
       return '';
   }
@@ -139,5 +149,6 @@ export function unavailableReason(v: View, e: Experiment, shape: InputShape): st
  */
 export function runKey(e: Experiment, ownVersion: number): string {
   const { optimizer, coefficients: _c, rule: _r, views: _v, lesson: _l, compare: _m, ...rest } = e;
-  return JSON.stringify({ ...rest, method: optimizer.method, momentum: optimizer.momentum, ownVersion });
+  const { lr: _lr, ...optimizerRest } = optimizer;
+  return JSON.stringify({ ...rest, optimizer: optimizerRest, ownVersion });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EXPERIMENT, type Experiment, validateExperiment } from '../experiment/experiment';
-import { availableViews, inputShapeOf, runKey, sessionSpecOf } from './experiment-spec';
+import { availableViews, inputShapeOf, runKey, sessionSpecOf, unavailableReason } from './experiment-spec';
 import { applyEdit, isLiveSetting, textOf } from './setting-edit';
 
 function ok(r: ReturnType<typeof applyEdit>): Experiment {
@@ -85,6 +85,16 @@ describe('experiment specs and views', () => {
     expect(rateImages).toEqual(['loss', 'accuracy', 'angles', 'receptive-fields', 'confusion', 'samples']);
     const xor = { ...DEFAULT_EXPERIMENT, dataset: 'xor' as const };
     expect(availableViews(xor, inputShapeOf(xor, null))).toEqual(['loss', 'accuracy', 'angles', 'confusion', 'boundary']);
+  });
+
+  it('offers a spiking run the views its readout fills, and a spike-only rule none of them', () => {
+    const snn = ok(applyEdit(DEFAULT_EXPERIMENT, 'network', 'spiking'));
+    expect(availableViews(snn, inputShapeOf(snn, null))).toEqual(['loss', 'accuracy', 'angles', 'raster', 'receptive-fields', 'confusion', 'samples']);
+    const snnXor = { ...snn, dataset: 'xor' as const };
+    expect(availableViews(snnXor, inputShapeOf(snnXor, null))).toEqual(['loss', 'accuracy', 'angles', 'raster', 'confusion', 'boundary']);
+    const stdp = { ...snn, rule: 'bpstdp' };
+    expect(availableViews(stdp, inputShapeOf(stdp, null))).toEqual(['loss', 'accuracy', 'angles', 'receptive-fields']);
+    expect(unavailableReason('confusion', stdp, inputShapeOf(stdp, null))).toMatch(/spike-only rule/);
   });
 
   it('a run matches an experiment whatever its live settings and views', () => {
