@@ -54,7 +54,8 @@ describe('controls', () => {
 });
 
 describe('datasets url', () => {
-  it("is the datasets/ folder beside a build's assets/, or the dev server's root", () => {
+  it("is the datasets/ folder beside a build's embed/ (or assets/), or the dev server's root", () => {
+    expect(defaultDatasetsUrl('https://lab.example.org/plasticity/embed/plasticity-lab.js', false)).toBe('https://lab.example.org/plasticity/datasets/');
     expect(defaultDatasetsUrl('https://lab.example.org/plasticity/assets/index-abc123.js', false)).toBe('https://lab.example.org/plasticity/datasets/');
     expect(defaultDatasetsUrl('http://localhost:5173/src/ui/lab/plasticity-lab-element.ts', true)).toBe('http://localhost:5173/datasets/');
   });

@@ -58,9 +58,9 @@ export function readControls(value: string | null | undefined): { controls: Cont
 }
 
 /**
- * Where the datasets are by default: next to the script. A build puts the element's code in
- * assets/ and public/datasets in datasets/, both under the site's folder, so from the script
- * it is ../datasets/; Vite's dev server serves public/ at its root.
+ * Where the datasets are by default: next to the script's folder. The embed build puts the
+ * element in embed/ and public/datasets in datasets/, both under the site's folder, so from
+ * the script it is ../datasets/; Vite's dev server serves public/ at its root.
  */
 export function defaultDatasetsUrl(moduleUrl: string, dev: boolean): string {
   return new URL(dev ? '/datasets/' : '../datasets/', moduleUrl).href;

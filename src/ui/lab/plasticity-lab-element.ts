@@ -1,5 +1,5 @@
 // <plasticity-lab>: the lab for another page to embed with one module script and one tag
-// (docs/embedding.md). It reads its attributes and renders the app element with them; it
+// (docs/embedding.md); the embed build (vite.config.ts) makes it dist/embed/plasticity-lab.js. It reads its attributes and renders the app element with them; it
 // brings the theme along, since an embedding page has no theme.css.
 import { css, html, LitElement, nothing, type PropertyValues, unsafeCSS } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -43,7 +43,7 @@ export class PlasticityLab extends LitElement {
   @property({ type: Boolean }) autoplay = false;
   /** 'full' (default), 'minimal' (play, pause, step, reset) or 'none' (charts only; it then plays by itself). */
   @property() controls: string | null = null;
-  /** Where the shipped datasets are served; by default the datasets/ folder beside the script's assets/ folder. */
+  /** Where the shipped datasets are served; by default the datasets/ folder beside the script's embed/ folder. */
   @property({ attribute: 'datasets-url' }) datasetsUrl: string | null = null;
 
   @state() private read: EmbedPreset = readPreset(null);
