@@ -195,8 +195,8 @@ describe('with WebGPU (SwiftShader)', () => {
     expect(drawn).toBeGreaterThan(2);
     await expect.poll(() => page.locator('membrane-traces').evaluate((el) => (el as unknown as { traces: unknown[] }).traces.length)).toBe(4);
     await expect.poll(() => page.locator('layer-angles th', { hasText: 'Firing rate' }).count()).toBe(1);
-    // A spiking network has no rate forward pass for these.
-    expect(await page.locator('view-toggles').getByRole('checkbox', { name: 'Confusion matrix' }).isDisabled()).toBe(true);
+    // Its readout over T steps fills the inspections too (page-spiking-views.test.ts checks them).
+    expect(await page.locator('view-toggles').getByRole('checkbox', { name: 'Confusion matrix' }).isDisabled()).toBe(false);
 
     // A switch the engine refuses mid-run: its reason beside the rule, and the run now differs from the form.
     await page.locator('#rule').selectOption('tssl-bp');

@@ -25,6 +25,7 @@ import { compareSummary, LabCompare, comparePhase } from './app/lab-compare';
 import './lab/compare-chart';
 import type { CompareChart } from './lab/compare-chart';
 import type { ComparedRule } from './lab/compare-run';
+import { experimentForRule } from './lab/experiment-spec';
 import './lab/export-menu';
 import type { ChartSource, ModelImportEvent } from './lab/export-menu';
 import { type MetricsSeries, restoreSnapshot } from './lab/export';
@@ -188,7 +189,12 @@ export class PlasticityApp extends LitElement {
   private readonly makeClient = (): RunController =>
     new EngineClient({ datasetsUrl: this.datasetsUrl ?? new URL(`${import.meta.env.BASE_URL}datasets/`, document.baseURI).href });
 
-  private readonly comparison = new LabCompare(() => this.makeClient(), (rules) => this.onCompared(rules));
+  private readonly comparison = new LabCompare(
+    () => this.makeClient(),
+    (rules) => this.onCompared(rules),
+    // The single-run views follow the first compared rule.
+    { changed: () => this.requestUpdate(), recording: (r) => this.views?.pushRecording(r), cleared: () => this.views?.clearRecordings() },
+  );
 
   private readonly run = new LabRun(
     () => this.makeClient(),
@@ -244,8 +250,15 @@ export class PlasticityApp extends LitElement {
   protected override updated(): void {
     // The inspections follow the views shown; newly shown ones are fetched at once.
     const e = this.experimentNow;
-    const available = availableViews(e, inputShapeOf(e, this.ownData()));
-    this.run.want(e.views.filter((v) => available.includes(v)).flatMap((v) => (VIEW_INSPECTIONS[v] ? [VIEW_INSPECTIONS[v]!] : [])));
+    const available = availableViews(this.viewedExperiment(e), inputShapeOf(e, this.ownData()));
+    const kinds = e.views.filter((v) => available.includes(v)).flatMap((v) => (VIEW_INSPECTIONS[v] ? [VIEW_INSPECTIONS[v]!] : []));
+    this.run.want(this.comparing ? [] : kinds);
+    this.comparison.views.want(this.comparing ? kinds : []);
+  }
+
+  /** The run the views show: the experiment's, or in compare mode its first compared rule's. */
+  private viewedExperiment(e: Experiment): Experiment {
+    return this.comparing ? experimentForRule(e, e.compare[0]!) : e;
   }
 
   override render() {
@@ -359,18 +372,23 @@ export class PlasticityApp extends LitElement {
 
   private viewsOf(e: Experiment) {
     const shape = inputShapeOf(e, this.ownData());
-    const available = availableViews(e, shape);
+    const available = availableViews(this.viewedExperiment(e), shape);
+    // Compare mode: the first compared rule's run, once it has started.
+    const followed = this.comparing ? this.compared[0] : undefined;
+    const records = this.comparing ? (followed?.records ?? []) : this.recordsNow;
+    const info = this.comparing ? (followed?.info ?? null) : this.infoNow;
     return html`<lab-views
       .views=${e.views}
       .available=${available}
-      .records=${this.recordsNow}
-      .layers=${layerRows(this.recordsNow.at(-1))}
-      .sizes=${this.infoNow?.sizes ?? []}
-      .classNames=${this.infoNow?.classNames ?? shape.classNames}
+      .records=${records}
+      .layers=${layerRows(records.at(-1))}
+      .sizes=${info?.sizes ?? []}
+      .classNames=${info?.classNames ?? shape.classNames}
       rows=${shape.rows}
       cols=${shape.cols}
-      .inspections=${this.inspections}
-      .failures=${this.failures}
+      .inspections=${this.comparing ? this.comparison.views.inspections : this.inspections}
+      .failures=${this.comparing ? this.comparison.views.failures : this.failures}
+      following=${this.comparing ? e.compare[0]! : ''}
       .points=${available.includes('boundary') ? this.boundaryPoints(e) : []}
       threshold=${e.spiking.threshold}
       @views-change=${this.onViewsChange}

@@ -7,11 +7,15 @@ import { live } from 'lit/directives/live.js';
 import { ACTIVATIONS } from '../../engine/kernels/activation';
 import { NEURON_MODELS, RESETS, SURROGATES } from '../../engine/kernels/lif';
 import { OPTIMIZERS } from '../../engine/kernels/optimizer';
+import { LOSSES } from '../../engine/kernels/output-loss';
 import { ENCODERS } from '../../engine/kernels/spike-encode';
 import { READOUTS } from '../../engine/kernels/spike-readout';
 import { RULES } from '../../engine/rules/registry';
 import type { Primitive } from '../../engine/rules/rule';
-import { EXPERIMENT_DATASETS, type Experiment, rulesFor } from '../experiment/experiment';
+import { EPROP_FEEDBACKS, EPROP_UPDATES } from '../../engine/spiking/eprop-options';
+import { INITS, INPUT_SCALINGS, LR_SCHEDULES } from '../../engine/training/config';
+import { defaultExperiment, EMSTDP_FEEDBACKS, EXPERIMENT_DATASETS, type Experiment, FEEDBACK_INPUTS, rulesFor } from '../experiment/experiment';
+import { mattersTo, type MoreSetting, moreText } from '../experiment/more-settings';
 import { type OwnData, ownLearningRate, TEACHING_DEFAULT_COUNTS } from './experiment-spec';
 import { field, fieldStyles } from './form-field';
 import {
@@ -19,9 +23,17 @@ import {
   COEFFICIENT_HELP,
   COEFFICIENT_LABELS,
   DATASET_LABELS,
+  EMSTDP_FEEDBACK_LABELS,
   ENCODER_LABELS,
+  EPROP_FEEDBACK_LABELS,
+  EPROP_UPDATE_LABELS,
+  FEEDBACK_INPUT_LABELS,
   HELP,
+  INIT_LABELS,
+  INPUT_SCALING_LABELS,
   LABELS,
+  LOSS_LABELS,
+  LR_SCHEDULE_LABELS,
   NEURON_LABELS,
   OPTIMIZER_LABELS,
   OWN_FILE,
@@ -43,12 +55,56 @@ const IDS: Partial<Record<Setting, string>> = {
   'optimizer.method': 'optimizer',
   'optimizer.lr': 'lr',
   'optimizer.momentum': 'momentum',
+  'optimizer.beta1': 'adam-beta1',
+  'optimizer.beta2': 'adam-beta2',
+  'optimizer.eps': 'adam-eps',
   batchSize: 'batch',
 };
 
+/** Otherwise the setting's name in kebab case, neuron settings prefixed 'neuron-' and coefficients 'coef-': 'training.warmupEpochs' → 'warmup-epochs'. */
 export function controlId(s: Setting): string {
-  return IDS[s] ?? s.replace(/^(spiking|coefficients)\./, (_, group: string) => (group === 'spiking' ? 'neuron-' : 'coef-'));
+  const known = IDS[s];
+  if (known) return known;
+  const [group, name] = s.includes('.') ? (s.split('.') as [string, string]) : ['', s];
+  const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return group === 'spiking' ? `neuron-${kebab}` : group === 'coefficients' ? `coef-${kebab}` : kebab;
 }
+
+type Choices = ReadonlyArray<readonly [string, string]>;
+const choices = <T extends string>(values: readonly T[], labels: Record<T, string>): Choices => values.map((v) => [v, labels[v]] as const);
+
+/** The "More settings", in groups; each shows the settings that matter to the experiment (mattersTo). */
+const MORE_GROUPS: ReadonlyArray<{ title: string; settings: readonly MoreSetting[] }> = [
+  {
+    title: 'Training',
+    settings: ['training.loss', 'training.init', 'training.inputScaling', 'training.lrSchedule', 'training.warmupEpochs', 'optimizer.weightDecay', 'optimizer.beta1', 'optimizer.beta2', 'optimizer.eps'],
+  },
+  { title: 'Backward weights B', settings: ['training.tiedDecay', 'training.feedbackLr', 'training.feedbackInput', 'training.feedbackNoiseStd', 'training.feedbackUpdateNoise'] },
+  { title: 'Neurons and coding', settings: ['spiking.encoderGain', 'spiking.surrogateSlope', 'spiking.alpha', 'spiking.rho', 'spiking.gamma'] },
+  { title: 'TSSL-BP', settings: ['spikingRules.tsslTauM', 'spikingRules.tsslTauS'] },
+  { title: 'e-prop', settings: ['spikingRules.epropFeedback', 'spikingRules.epropUpdate', 'spikingRules.epropKappa'] },
+  { title: 'EMSTDP', settings: ['spikingRules.emstdpFeedback', 'spikingRules.emstdpLr', 'spikingRules.emstdpEpsilon'] },
+  { title: 'BP-STDP', settings: ['spikingRules.bpstdpMu', 'spikingRules.bpstdpWindow', 'spikingRules.bpstdpInputGain', 'spikingRules.bpstdpTeacherRate'] },
+];
+
+/** The choices of the "More settings" that are picked from a list; the others are numbers. */
+const MORE_CHOICES: Partial<Record<MoreSetting, Choices>> = {
+  'training.loss': choices(LOSSES, LOSS_LABELS),
+  'training.init': choices(INITS, INIT_LABELS),
+  'training.inputScaling': choices(INPUT_SCALINGS, INPUT_SCALING_LABELS),
+  'training.lrSchedule': choices(LR_SCHEDULES, LR_SCHEDULE_LABELS),
+  'training.feedbackInput': choices(FEEDBACK_INPUTS, FEEDBACK_INPUT_LABELS),
+  'spikingRules.epropFeedback': choices(EPROP_FEEDBACKS, EPROP_FEEDBACK_LABELS),
+  'spikingRules.epropUpdate': choices(EPROP_UPDATES, EPROP_UPDATE_LABELS),
+  'spikingRules.emstdpFeedback': choices(EMSTDP_FEEDBACKS, EMSTDP_FEEDBACK_LABELS),
+};
+
+/** What an empty entry means, for the settings that may be empty. */
+const NONE_PLACEHOLDERS: Partial<Record<MoreSetting, string>> = {
+  'training.tiedDecay': 'rule’s own',
+  'training.feedbackLr': 'forward rate',
+  'spikingRules.emstdpEpsilon': 'scaled to T',
+};
 
 type Edit = { text: string; error: string | null };
 
@@ -99,6 +155,32 @@ export class ExperimentForm extends LitElement {
         font-size: 0.85rem;
         line-height: 1.4;
       }
+      .more {
+        border-top: 1px solid var(--border);
+        padding-top: 0.75rem;
+      }
+      .more summary {
+        cursor: pointer;
+        font-weight: 700;
+        font-size: 0.95rem;
+      }
+      .more summary:focus-visible {
+        outline: 2px solid var(--accent);
+        outline-offset: 2px;
+      }
+      .more .changed {
+        color: var(--muted);
+        font-weight: 400;
+        font-size: 0.85rem;
+      }
+      .more fieldset {
+        margin-top: 0.75rem;
+        padding-top: 0.5rem;
+      }
+      .more legend {
+        font-size: 0.88rem;
+        color: var(--muted);
+      }
     `,
   ];
 
@@ -114,6 +196,8 @@ export class ExperimentForm extends LitElement {
 
   /** Entries as typed, while they differ from the experiment (or cannot be applied). */
   @state() private edits = new Map<Setting, Edit>();
+  /** The person's choice to show or hide "More settings"; null until they make one. */
+  @state() private moreOpen: boolean | null = null;
   /** The experiment this form last announced; another one comes from outside (a link, a lesson) and clears the entries. */
   private announced: Experiment | null = null;
 
@@ -150,7 +234,36 @@ export class ExperimentForm extends LitElement {
           ${this.text('batchSize', '128', 'numeric')} ${this.text('seed', '1', 'numeric')} ${this.text('epochs', '5', 'numeric')}
         </div>
       </fieldset>
+      ${this.moreSettings()}
     </form>`;
+  }
+
+  /**
+   * The settings most runs leave alone, folded away; open by itself while one of those shown
+   * differs from the default (a link that sets one), until the person opens or closes it.
+   */
+  private moreSettings() {
+    const e = this.experiment;
+    const base = defaultExperiment(e.network);
+    const groups = MORE_GROUPS.map((g) => ({ ...g, shown: g.settings.filter((s) => mattersTo(s, e)) })).filter((g) => g.shown.length > 0);
+    const changed = groups.flatMap((g) => g.shown).filter((s) => moreText(e, s) !== moreText(base, s)).length;
+    const open = this.moreOpen ?? changed > 0;
+    return html`<details class="more" ?open=${open} @toggle=${(ev: Event) => (this.moreOpen = (ev.target as HTMLDetailsElement).open)}>
+      <summary>More settings${changed > 0 ? html` <span class="changed">(${changed} changed)</span>` : nothing}</summary>
+      ${groups.map(
+        (g) => html`<fieldset>
+          <legend>${g.title}</legend>
+          <div class="pair">${g.shown.map((s) => this.moreField(s, base))}</div>
+        </fieldset>`,
+      )}
+    </details>`;
+  }
+
+  private moreField(s: MoreSetting, base: Experiment) {
+    const options = MORE_CHOICES[s];
+    if (options) return this.select(s, options);
+    const whole = s === 'spikingRules.bpstdpWindow';
+    return this.text(s, NONE_PLACEHOLDERS[s] ?? moreText(base, s), whole ? 'numeric' : 'decimal');
   }
 
   // ---- groups ----

@@ -1,12 +1,15 @@
 // The page's side of compare mode: the buttons' commands for a CompareRun (one
 // RunController per rule, made by the factory), started afresh when the experiment or
-// its compared rules change, and what the run controls show of all the rules at once.
+// its compared rules change, what the run controls show of all the rules at once, and
+// the single-run views, which follow the first rule (compare-views.ts).
 // No DOM and no Lit.
 import type { RunController } from '../../engine/session/run-controller';
 import type { SessionPhase } from '../../engine/session/session-events';
 import type { TrainerSnapshot } from '../../engine/session/trainer-snapshot';
 import type { Experiment } from '../experiment/experiment';
 import { type ComparedRule, CompareRun } from '../lab/compare-run';
+import { experimentForRule } from '../lab/experiment-spec';
+import { CompareViews, type CompareViewsHost } from './compare-views';
 import { type OwnData, runKey, sessionSpecOf } from './experiment-spec';
 import type { RunCommand } from './lab-run';
 
@@ -14,11 +17,16 @@ export class LabCompare {
   private run: CompareRun | null = null;
   private key: string | null = null;
   private unsubscribe: () => void = () => undefined;
+  /** The single-run views' data: the first compared rule's inspections. */
+  readonly views: CompareViews;
 
   constructor(
     private readonly makeController: (rule: string) => RunController,
     private readonly changed: (rules: readonly ComparedRule[]) => void,
-  ) {}
+    viewsHost: CompareViewsHost = { changed: () => undefined, recording: () => undefined, cleared: () => undefined },
+  ) {
+    this.views = new CompareViews(viewsHost);
+  }
 
   /** Whether rules have been started (for pause, snapshots and matching). */
   get active(): boolean {
@@ -40,7 +48,9 @@ export class LabCompare {
     const run = this.connect();
     if (!this.matches(e, ownVersion)) {
       this.key = null;
-      await run.start(e, { dataset: sessionSpecOf(e, own).dataset });
+      // The first rule's single-run spec: the data every rule trains on, and the raster the views show.
+      const first = sessionSpecOf(experimentForRule(e, e.compare[0] ?? e.rule), own);
+      await run.start(e, { dataset: first.dataset, ...(first.record ? { recordFirst: first.record } : {}) });
       this.key = keyOf(e, ownVersion);
       if (c === 'reset') return;
     }
@@ -69,6 +79,7 @@ export class LabCompare {
     this.run = null;
     this.key = null;
     this.unsubscribe();
+    this.views.follow(undefined, undefined);
     await run?.destroy();
     this.changed([]);
   }
@@ -76,7 +87,10 @@ export class LabCompare {
   private connect(): CompareRun {
     if (this.run) return this.run;
     const run = new CompareRun(this.makeController);
-    this.unsubscribe = run.onChange((rules) => this.changed(rules));
+    this.unsubscribe = run.onChange((rules) => {
+      this.views.follow(rules[0], rules[0] && run.controllerOf(rules[0].rule));
+      this.changed(rules);
+    });
     this.run = run;
     return run;
   }

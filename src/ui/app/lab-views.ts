@@ -1,5 +1,6 @@
 // The run's views, in the order the experiment lists them, each shown or hidden
 // with <view-toggles>; views the run cannot fill are offered disabled and not drawn.
+// In compare mode they show one compared rule's run, and each says which.
 import { css, html, LitElement, nothing } from 'lit';
 import { cardStyles } from './shared-styles';
 import { customElement, property, query, state } from 'lit/decorators.js';
@@ -21,6 +22,7 @@ import '../views/spike-raster';
 import type { SpikeRaster } from '../views/spike-raster';
 import { type MembraneTrace, membraneTracesOf, rasterFrameOf } from '../views/view-data';
 import '../views/view-toggles';
+import { ruleLabel } from './labels';
 import { BOUNDARY_GRID } from './lab-run';
 
 /** The latest result of each inspection, or null before the first. */
@@ -66,9 +68,13 @@ export class LabViews extends LitElement {
     .card > * + * {
       margin-top: 1rem;
     }
-    .failed {
+    .failed,
+    .following {
       color: var(--muted);
       font-size: 0.85rem;
+    }
+    .following {
+      margin: 0;
     }
   `,
   ];
@@ -91,6 +97,8 @@ export class LabViews extends LitElement {
   /** A 2-D set's training points, drawn over the boundary. */
   @property({ attribute: false }) points: readonly LabelledPoint[] = [];
   @property({ type: Number }) threshold = 1;
+  /** In compare mode, the rule whose run these views show; '' for a single run. */
+  @property() following = '';
   @state() private traces: readonly MembraneTrace[] = [];
   /** The sample images and predictions, remade only when a new inspection arrives. */
   private samplesDrawn: { from: Inspections['samples']; images: Uint8Array; predictions: { label: number; predicted: number; probability: number }[] } | null = null;
@@ -121,7 +129,14 @@ export class LabViews extends LitElement {
   }
 
   private chart(series: ChartSeries[]) {
-    return html`<section class="card wide" aria-label="Learning curves" data-view="curves"><metrics-chart .records=${this.records} .show=${series}></metrics-chart></section>`;
+    return html`<section class="card wide" aria-label="Learning curves" data-view="curves">${this.caption()}<metrics-chart .records=${this.records} .show=${series}></metrics-chart></section>`;
+  }
+
+  /** Which compared rule a view shows; nothing for a single run. */
+  private caption() {
+    const rule = this.following;
+    if (!rule) return nothing;
+    return html`<p class="following" data-following=${rule}>Showing ${ruleLabel(rule)} (${rule}), the first compared rule.</p>`;
   }
 
   private panel(v: View) {
@@ -129,15 +144,17 @@ export class LabViews extends LitElement {
     const i = this.inspections;
     switch (v) {
       case 'angles':
-        return html`<section class="card wide" aria-label="Alignment angles" data-view="angles"><layer-angles .layers=${this.layers} .sizes=${this.sizes}></layer-angles></section>`;
+        return html`<section class="card wide" aria-label="Alignment angles" data-view="angles">${this.caption()}<layer-angles .layers=${this.layers} .sizes=${this.sizes}></layer-angles></section>`;
       case 'raster':
         return html`<section class="card wide" aria-label="Spikes" data-view="raster">
+          ${this.caption()}
           <spike-raster></spike-raster>
           <membrane-traces .traces=${this.traces} threshold=${this.threshold} heading="Membrane potential, first hidden layer"></membrane-traces>
         </section>`;
       case 'receptive-fields': {
         const w = i.weights?.weights;
         return html`<section class="card wide" aria-label="Receptive fields" data-view="receptive-fields">
+          ${this.caption()}
           <receptive-fields .weights=${w?.weights ?? new Float32Array(0)} units=${w?.units ?? 0} rows=${this.rows} cols=${this.cols}></receptive-fields>
           ${failed('weights')}
         </section>`;
@@ -145,12 +162,14 @@ export class LabViews extends LitElement {
       case 'confusion':
         // A few classes fit half the width; ten need all of it.
         return html`<section class=${`card ${this.classNames.length > 4 ? 'wide' : ''}`} aria-label="Confusion matrix" data-view="confusion">
+          ${this.caption()}
           <confusion-matrix .counts=${i.confusion?.counts ?? []} .classNames=${this.classNames}></confusion-matrix>
           ${failed('confusion')}
         </section>`;
       case 'samples': {
         const { images, predictions } = this.samplesOf(i.samples);
         return html`<section class="card wide" aria-label="Sample predictions" data-view="samples">
+          ${this.caption()}
           <sample-predictions .images=${images} rows=${this.rows} cols=${this.cols} .predictions=${predictions} .classNames=${this.classNames}></sample-predictions>
           ${failed('samples')}
         </section>`;
@@ -158,6 +177,7 @@ export class LabViews extends LitElement {
       case 'boundary': {
         const g = i.grid?.prediction;
         return html`<section class="card" aria-label="Decision boundary" data-view="boundary">
+          ${this.caption()}
           <decision-boundary width=${g ? BOUNDARY_GRID : 0} height=${g ? BOUNDARY_GRID : 0} classes=${g?.classes ?? this.classNames.length}
             .probabilities=${g?.probabilities ?? new Float32Array(0)} .points=${this.points} .classNames=${this.classNames}></decision-boundary>
           ${failed('grid')}

@@ -2,12 +2,15 @@
 import type { Activation } from '../../engine/kernels/activation';
 import type { NeuronModel, Reset, Surrogate } from '../../engine/kernels/lif';
 import type { OptimizerName } from '../../engine/kernels/optimizer';
+import type { Loss } from '../../engine/kernels/output-loss';
 import type { Encoder } from '../../engine/kernels/spike-encode';
 import type { Readout } from '../../engine/kernels/spike-readout';
 import type { Primitive } from '../../engine/rules/rule';
 import { RULES } from '../../engine/rules/registry';
 import { TEACHING_SETS } from '../../engine/data/teaching-sets';
-import type { ExperimentDataset } from '../experiment/experiment';
+import type { EpropFeedback, EpropUpdate } from '../../engine/spiking/eprop-options';
+import type { Init, InputScaling, LrSchedule } from '../../engine/training/config';
+import type { EmstdpFeedback, ExperimentDataset, FeedbackInput } from '../experiment/experiment';
 import type { Setting } from './setting-edit';
 
 export const DATASET_LABELS: Record<ExperimentDataset, string> = {
@@ -47,6 +50,14 @@ export const ENCODER_LABELS: Record<Encoder, string> = { poisson: 'Poisson spike
 export const SURROGATE_LABELS: Record<Surrogate, string> = { 'fast-sigmoid': 'Fast sigmoid', arctan: 'Arctan' };
 export const READOUT_LABELS: Record<Readout, string> = { count: 'Spike count', membrane: 'Peak membrane', 'first-spike': 'First spike' };
 export const OPTIMIZER_LABELS: Record<OptimizerName, string> = { sgd: 'SGD', momentum: 'SGD with momentum', adam: 'Adam' };
+export const LOSS_LABELS: Record<Loss, string> = { 'cross-entropy': 'Cross-entropy', mse: 'Squared error' };
+export const INIT_LABELS: Record<Init, string> = { auto: 'Automatic', xavier: 'Xavier', kaiming: 'Kaiming' };
+export const INPUT_SCALING_LABELS: Record<InputScaling, string> = { unit: 'As is, [0, 1]', standardize: 'Standardised' };
+export const LR_SCHEDULE_LABELS: Record<LrSchedule, string> = { constant: 'Constant', cosine: 'Cosine to 0' };
+export const FEEDBACK_INPUT_LABELS: Record<FeedbackInput, string> = { activity: 'Activity', noise: 'White noise' };
+export const EPROP_FEEDBACK_LABELS: Record<EpropFeedback, string> = { symmetric: 'Symmetric', random: 'Fixed random', adaptive: 'Adaptive' };
+export const EPROP_UPDATE_LABELS: Record<EpropUpdate, string> = { factorised: 'Factorised', online: 'Online' };
+export const EMSTDP_FEEDBACK_LABELS: Record<EmstdpFeedback, string> = { symmetric: 'Symmetric', random: 'Fixed random', direct: 'Direct' };
 
 export const SPIKING_RULE_LABELS: Readonly<Record<string, string>> = {
   'surrogate-bp': 'Surrogate gradient, backprop (BPTT)',
@@ -103,6 +114,37 @@ export const LABELS: Record<Exclude<Setting, `coefficients.${string}`>, string> 
   batchSize: 'Batch size',
   seed: 'Seed',
   epochs: 'Epochs',
+  'optimizer.beta1': 'Adam β₁',
+  'optimizer.beta2': 'Adam β₂',
+  'optimizer.eps': 'Adam ε',
+  'optimizer.weightDecay': 'Weight decay',
+  'training.loss': 'Loss',
+  'training.tiedDecay': 'Tied decay',
+  'training.init': 'Initial weights',
+  'training.inputScaling': 'Input scaling',
+  'training.lrSchedule': 'LR schedule',
+  'training.warmupEpochs': 'Warm-up epochs',
+  'training.feedbackLr': 'B’s learning rate',
+  'training.feedbackInput': 'B’s input',
+  'training.feedbackNoiseStd': 'Noise std',
+  'training.feedbackUpdateNoise': 'B update noise',
+  'spiking.encoderGain': 'Encoder gain',
+  'spiking.surrogateSlope': 'Surrogate slope',
+  'spiking.alpha': 'Synaptic decay α',
+  'spiking.rho': 'Adaptation decay ρ',
+  'spiking.gamma': 'Adaptation strength γ',
+  'spikingRules.tsslTauM': 'Membrane τ (steps)',
+  'spikingRules.tsslTauS': 'Synaptic τ (steps)',
+  'spikingRules.epropFeedback': 'Learning signal',
+  'spikingRules.epropUpdate': 'Update form',
+  'spikingRules.epropKappa': 'Readout decay κ',
+  'spikingRules.emstdpFeedback': 'Error pathway',
+  'spikingRules.emstdpLr': 'Learning rate',
+  'spikingRules.emstdpEpsilon': 'Error threshold ε',
+  'spikingRules.bpstdpMu': 'Learning rate μ',
+  'spikingRules.bpstdpWindow': 'Window (steps)',
+  'spikingRules.bpstdpInputGain': 'Input spike probability',
+  'spikingRules.bpstdpTeacherRate': 'Teacher spike probability',
 };
 
 export const HELP: Record<Exclude<Setting, `coefficients.${string}`>, string> = {
@@ -128,4 +170,35 @@ export const HELP: Record<Exclude<Setting, `coefficients.${string}`>, string> = 
   batchSize: 'Examples averaged per update.',
   seed: 'Fixes the initial weights, the shuffling and the noise: the same seed gives the same run.',
   epochs: 'Passes over the training set; the test set is scored after each.',
+  'optimizer.beta1': 'Adam’s decay of its running mean of gradients (0 to just under 1).',
+  'optimizer.beta2': 'Adam’s decay of its running mean of squared gradients (0 to just under 1).',
+  'optimizer.eps': 'Added to Adam’s denominator so a tiny gradient variance cannot blow up a step.',
+  'optimizer.weightDecay': 'L2 penalty on the forward weights and biases: each step shrinks them a little towards zero. 0 turns it off.',
+  'training.loss': 'What the output is scored with: cross-entropy of the softmax, or the squared error to the one-hot label. Spiking MSE needs spike counts, not the membrane readout.',
+  'training.tiedDecay': 'Kolen-Pollack’s decay of W and B together, which makes B converge to Wᵀ. Empty uses the rule’s own.',
+  'training.init': 'How the initial weights are drawn. Automatic picks Kaiming for ReLU-like activations and Xavier for the others.',
+  'training.inputScaling': 'Pixels as given in [0, 1], or standardised with the training set’s mean and std (faster for backprop, riskier for random feedback).',
+  'training.lrSchedule': 'Keep the learning rate, or let it fall along a cosine to 0 by the last epoch.',
+  'training.warmupEpochs': 'Epochs over which the learning rate rises linearly from near 0; keeps rules whose B starts random from blowing up early. 0 turns it off.',
+  'training.feedbackLr': 'The learning rate of the backward weights B. Empty uses the forward learning rate.',
+  'training.feedbackInput': 'What B’s regulariser sees: the layer’s own activity on the batch, or fresh white noise (as weight mirror does during sleep).',
+  'training.feedbackNoiseStd': 'Standard deviation of the white noise driving B’s regulariser.',
+  'training.feedbackUpdateNoise': 'Variance of noise added to each update of B, to test how robust the rule is. 0 turns it off.',
+  'spiking.encoderGain': 'Multiplies the input: the spike probability of the rate encoders, or the current of direct-current coding.',
+  'spiking.surrogateSlope': 'Sharpness of the surrogate derivative: larger is closer to the true step but passes errors only near threshold.',
+  'spiking.alpha': 'How much synaptic current is kept from one step to the next (0 to 1).',
+  'spiking.rho': 'How much of the raised threshold is kept from one step to the next (0 to 1).',
+  'spiking.gamma': 'How far the threshold rises after each spike.',
+  'spikingRules.tsslTauM': 'TSSL-BP’s membrane time constant, in steps (at least 1).',
+  'spikingRules.tsslTauS': 'TSSL-BP’s post-synaptic potential time constant, in steps (at least 1).',
+  'spikingRules.epropFeedback': 'The weights that carry e-prop’s learning signal to the hidden layer: the readout’s transpose, fixed random ones, or ones trained like the readout.',
+  'spikingRules.epropUpdate': 'The same update computed two ways: one matrix product over the whole example, or traces per synapse walked forward in time as in the paper.',
+  'spikingRules.epropKappa': 'How much of e-prop’s leaky readout is kept from one step to the next (0 to just under 1).',
+  'spikingRules.emstdpFeedback': 'How EMSTDP’s error spikes reach the hidden layers: through Wᵀ, fixed random weights, or straight from the output.',
+  'spikingRules.emstdpLr': 'EMSTDP’s own learning rate (it uses no optimiser).',
+  'spikingRules.emstdpEpsilon': 'Output error accumulated per error spike. Empty scales the paper’s 3 to T.',
+  'spikingRules.bpstdpMu': 'BP-STDP’s own learning rate μ (it uses no optimiser).',
+  'spikingRules.bpstdpWindow': 'The steps over which BP-STDP counts pre-synaptic spikes before a post-synaptic one.',
+  'spikingRules.bpstdpInputGain': 'Spike probability per step of a fully bright input pixel (0 to 1).',
+  'spikingRules.bpstdpTeacherRate': 'Spike probability per step of the teacher signal driving the right output (0 to 1).',
 };

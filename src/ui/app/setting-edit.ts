@@ -3,6 +3,7 @@
 // Pure: no DOM, so it is tested in Node.
 import { type Coefficients, PRIMITIVES, type Primitive } from '../../engine/rules/rule';
 import {
+  compareFor,
   type Experiment,
   type ExperimentDataset,
   type NetworkKind,
@@ -12,6 +13,8 @@ import {
   validateExperiment,
   defaultExperiment,
 } from '../experiment/experiment';
+import { LinkValueError } from '../experiment/link-fields';
+import { isMoreSetting, type MoreSetting, moreText, withMoreText } from '../experiment/more-settings';
 import { toggleIn } from '../views/view-data';
 
 type SpikingKey = keyof SpikingSettings;
@@ -32,7 +35,8 @@ export type Setting =
   | 'optimizer.momentum'
   | 'batchSize'
   | 'seed'
-  | 'epochs';
+  | 'epochs'
+  | MoreSetting;
 
 /** Settings a running session takes as they change; every other one needs a new run. */
 export function isLiveSetting(s: Setting): boolean {
@@ -53,7 +57,7 @@ export function applyEdit(e: Experiment, setting: Setting, text: string): EditRe
   try {
     next = withSetting(e, setting, text);
   } catch (err) {
-    if (err instanceof EditError) return { ok: false, message: err.message };
+    if (err instanceof EditError || err instanceof LinkValueError) return { ok: false, message: err.message };
     throw err;
   }
   const problems = validateExperiment(next);
@@ -106,6 +110,8 @@ function withSetting(e: Experiment, setting: Setting, text: string): Experiment 
     case 'epochs':
       return { ...e, epochs: whole(t) };
   }
+  // The "More settings" read their text as a share link does.
+  if (isMoreSetting(setting)) return withMoreText(e, setting, t);
   if (setting.startsWith('spiking.')) {
     const key = setting.slice('spiking.'.length) as SpikingKey;
     const numeric = key === 'beta' || key === 'threshold' || key === 'refractory' || key === 'steps';
@@ -147,7 +153,7 @@ function withNetwork(e: Experiment, kind: NetworkKind): Experiment {
   if (kind !== 'rate' && kind !== 'spiking') throw new EditError(`Unknown network kind "${kind}". Choose rate or spiking.`);
   const rule = rulesFor(kind).includes(e.rule) ? e.rule : defaultExperiment(kind).rule;
   const views = kind === 'spiking' ? toggleIn(e.views, 'raster', true) : e.views;
-  return { ...e, network: kind, rule, coefficients: kind === 'spiking' ? {} : e.coefficients, views };
+  return { ...e, network: kind, rule, coefficients: kind === 'spiking' ? {} : e.coefficients, compare: compareFor(kind, e.compare), views };
 }
 
 function number(t: string): number {
@@ -197,6 +203,7 @@ export function textOf(e: Experiment, setting: Setting): string {
     case 'epochs':
       return String(e[setting]);
   }
+  if (isMoreSetting(setting)) return moreText(e, setting);
   if (setting.startsWith('spiking.')) return String(e.spiking[setting.slice('spiking.'.length) as SpikingKey]);
   const c = e.coefficients[setting.slice('coefficients.'.length) as Primitive];
   return c === undefined ? '' : String(c);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../engine/errors';
+import { DEFAULT_SPIKING_CONFIG } from '../../engine/spiking/config';
+import { DEFAULT_CONFIG } from '../../engine/training/config';
+import { applyEdit } from '../app/setting-edit';
 import {
+  compareFor,
   DEFAULT_EXPERIMENT,
   DEFAULT_SPIKING_EXPERIMENT,
   defaultExperiment,
@@ -8,16 +12,26 @@ import {
   type NetworkKind,
   settingOf,
   show,
-  type SpikingSettings,
   toSpikingConfig,
   toTrainConfig,
   validateExperiment,
 } from './experiment';
 
 /** A default experiment of `kind` with some settings changed; `spiking` merges into the default neuron. */
-function make(kind: NetworkKind, patch: Omit<Partial<Experiment>, 'spiking'> & { spiking?: Partial<SpikingSettings> } = {}): Experiment {
+type Groups = 'spiking' | 'spikingRules' | 'training' | 'optimizer';
+type Patch = Omit<Partial<Experiment>, Groups> & { [G in Groups]?: Partial<Experiment[G]> };
+
+/** A default experiment of `kind` with some settings changed; grouped settings merge into the default group. */
+function make(kind: NetworkKind, patch: Patch = {}): Experiment {
   const base = defaultExperiment(kind);
-  return { ...base, ...patch, spiking: { ...base.spiking, ...(patch.spiking ?? {}) } } as Experiment;
+  return {
+    ...base,
+    ...patch,
+    spiking: { ...base.spiking, ...(patch.spiking ?? {}) },
+    spikingRules: { ...base.spikingRules, ...(patch.spikingRules ?? {}) },
+    training: { ...base.training, ...(patch.training ?? {}) },
+    optimizer: { ...base.optimizer, ...(patch.optimizer ?? {}) },
+  } as Experiment;
 }
 const rate = (patch: Parameters<typeof make>[1] = {}) => make('rate', patch);
 const spiking = (patch: Parameters<typeof make>[1] = {}) => make('spiking', patch);
@@ -32,11 +46,37 @@ describe('defaults', () => {
 
   it('hold the run form and engine defaults', () => {
     expect(DEFAULT_EXPERIMENT).toMatchObject({ dataset: 'mnist', network: 'rate', hidden: [256, 256], rule: 'bp', epochs: 5, seed: 1, batchSize: 128 });
-    expect(DEFAULT_EXPERIMENT.optimizer).toEqual({ method: 'momentum', lr: 0.01, momentum: 0.9 });
+    expect(DEFAULT_EXPERIMENT.optimizer).toEqual({ method: 'momentum', lr: 0.01, momentum: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
     expect(DEFAULT_SPIKING_EXPERIMENT).toMatchObject({ network: 'spiking', hidden: [256], rule: 'surrogate-bp' });
     expect(DEFAULT_SPIKING_EXPERIMENT.spiking).toEqual({
       model: 'lif', beta: 0.95, threshold: 1, reset: 'subtract', refractory: 0, steps: 25, encoder: 'poisson', surrogate: 'fast-sigmoid', readout: 'membrane',
+      encoderGain: 1, surrogateSlope: 25, alpha: 0.9, rho: 0.97, gamma: 0.2,
     });
+  });
+
+  // So an experiment that leaves a setting at its default trains as the engine would by default.
+  it('translate to exactly the engines’ default configs', () => {
+    expect(toTrainConfig(DEFAULT_EXPERIMENT)).toStrictEqual(DEFAULT_CONFIG);
+    expect(toSpikingConfig(DEFAULT_SPIKING_EXPERIMENT)).toStrictEqual(DEFAULT_SPIKING_CONFIG);
+  });
+});
+
+describe('compareFor', () => {
+  it('keeps the rules the network kind has, in order, or none when fewer than two remain', () => {
+    expect(compareFor('rate', ['bp', 'fa', 'dfa'])).toEqual(['bp', 'fa', 'dfa']);
+    expect(compareFor('spiking', ['bp', 'fa'])).toEqual([]);
+    expect(compareFor('rate', ['surrogate-bp', 'surrogate-fa'])).toEqual([]);
+    expect(compareFor('spiking', ['surrogate-bp', 'fa', 'tssl-bp'])).toEqual(['surrogate-bp', 'tssl-bp']);
+    expect(compareFor('spiking', ['surrogate-bp', 'fa'])).toEqual([]);
+  });
+
+  it('switching the network kind in the form drops a comparison the new kind cannot run', () => {
+    const compared = rate({ compare: ['bp', 'fa'] });
+    const switched = applyEdit(compared, 'network', 'spiking');
+    expect(switched.ok && switched.experiment.compare).toEqual([]);
+    expect(switched.ok && validateExperiment(switched.experiment)).toEqual([]);
+    const back = applyEdit(spiking({ compare: ['surrogate-bp', 'surrogate-fa'] }), 'network', 'rate');
+    expect(back.ok && back.experiment.compare).toEqual([]);
   });
 });
 
@@ -49,6 +89,19 @@ describe('toTrainConfig', () => {
     ['a compared rule takes its own coefficients', rate({ rule: 'wm', coefficients: { decay: 0.05 }, compare: ['wm', 'dfa'] }), 'dfa', { rule: 'dfa', coefficients: {} }],
     ['a problem outside the network is not its business', rate({ views: ['loss', 'loss'], epochs: 0 }), undefined, { rule: 'bp' }],
     ["a compared rule does not care that e.rule's coefficients are wrong", rate({ rule: 'bp', coefficients: { decay: 1 }, compare: ['fa', 'kp'] }), 'kp', { rule: 'kp', coefficients: {} }],
+    ['every training setting', rate({
+      rule: 'wm',
+      training: { loss: 'mse', tiedDecay: 0.01, init: 'kaiming', inputScaling: 'standardize', lrSchedule: 'cosine', warmupEpochs: 1, feedbackLr: 0.5, feedbackInput: 'noise', feedbackNoiseStd: 0.5, feedbackUpdateNoise: 0.01 },
+      optimizer: { method: 'adam', beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 2e-4 },
+      epochs: 7,
+    }), undefined, {
+      loss: 'mse', tiedDecay: 0.01, init: 'kaiming', inputScaling: 'standardize', lrSchedule: 'cosine', warmupEpochs: 1, feedbackLr: 0.5, feedbackInput: 'noise', feedbackNoiseStd: 0.5, feedbackUpdateNoise: 0.01,
+      // A cosine spans the run's epochs, as on the command line.
+      scheduleEpochs: 7,
+      optimizer: { method: 'adam', beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 2e-4 },
+    }],
+    ['a constant rate keeps the engine’s schedule length, whatever the epochs', rate({ epochs: 3 }), undefined, { lrSchedule: 'constant', scheduleEpochs: 10 }],
+    ['compared rules share the training settings', rate({ training: { feedbackLr: 0.2, warmupEpochs: 2 }, compare: ['fa', 'wm'] }), 'wm', { rule: 'wm', feedbackLr: 0.2, warmupEpochs: 2 }],
   ];
   for (const [name, e, rule, want] of cases) {
     it(name, () => {
@@ -72,6 +125,21 @@ describe('toSpikingConfig', () => {
     ['TSSL-BP on two layers', spiking({ rule: 'tssl-bp', hidden: [400, 400], spiking: { steps: 5 } }), undefined, { rule: 'tssl-bp', hidden: [400, 400], steps: 5 }],
     ['e-prop', spiking({ rule: 'eprop' }), undefined, { rule: 'eprop' }],
     ['a compared rule', spiking({ compare: ['surrogate-bp', 'bpstdp'] }), 'bpstdp', { rule: 'bpstdp' }],
+    ['the neuron and coding settings', spiking({ spiking: { model: 'alif', encoderGain: 2, surrogateSlope: 10, alpha: 0.8, rho: 0.99, gamma: 0.5, readout: 'count' }, training: { loss: 'mse' } }), undefined, {
+      encoderGain: 2, surrogate: { kind: 'fast-sigmoid', slope: 10 }, neuron: { model: 'alif', alpha: 0.8, rho: 0.99, gamma: 0.5 }, loss: 'mse', readout: 'count',
+    }],
+    ['every spiking rule option', spiking({
+      rule: 'eprop',
+      spikingRules: {
+        tsslTauM: 4, tsslTauS: 2, epropFeedback: 'random', epropUpdate: 'online', epropKappa: 0.9, emstdpFeedback: 'direct', emstdpLr: 1e-3, emstdpEpsilon: 2,
+        bpstdpMu: 1e-3, bpstdpWindow: 3, bpstdpInputGain: 0.5, bpstdpTeacherRate: 0.4,
+      },
+      training: { tiedDecay: 0.02 },
+      optimizer: { weightDecay: 1e-4 },
+    }), undefined, {
+      tssl: { tauM: 4, tauS: 2 }, eprop: { feedback: 'random', update: 'online', kappa: 0.9 }, emstdp: { feedback: 'direct', lr: 1e-3, epsilon: 2 },
+      bpstdp: { mu: 1e-3, window: 3, inputGain: 0.5, teacherRate: 0.4 }, tiedDecay: 0.02, optimizer: { weightDecay: 1e-4 },
+    }],
   ];
   for (const [name, e, rule, want] of cases) {
     it(name, () => expect(toSpikingConfig(e, rule)).toMatchObject(want));
@@ -108,6 +176,19 @@ describe('conversion errors name the experiment field', () => {
     ['e-prop with reset to zero', () => toSpikingConfig(spiking({ rule: 'eprop', spiking: { reset: 'zero' } })), 'spiking.model', /reset by subtraction/],
     ['e-prop with a spike-count readout', () => toSpikingConfig(spiking({ rule: 'eprop', spiking: { readout: 'count' } })), 'spiking.readout', /leave the readout at 'membrane'/],
     ['EMSTDP with T = 3', () => toSpikingConfig(spiking({ rule: 'emstdp', spiking: { steps: 3 } })), 'spiking.steps', /give T of at least 4 \(got 3\)/],
+    ['a warm-up as long as the cosine (the engine says so)', () => toTrainConfig(rate({ training: { lrSchedule: 'cosine', warmupEpochs: 5 }, epochs: 5 })), 'training.warmupEpochs', /shorter than the schedule's 5 epochs/],
+    ['an unknown loss', () => toTrainConfig(rate({ training: { loss: 'hinge' as never } })), 'training.loss', /unknown loss "hinge"\. Choose one of: cross-entropy, mse/],
+    ['MSE on the membrane readout (the engine says so)', () => toSpikingConfig(spiking({ training: { loss: 'mse' } })), 'training.loss', /MSE is defined on spike counts/],
+    ['a negative weight decay', () => toTrainConfig(rate({ optimizer: { weightDecay: -1 } })), 'optimizer.weightDecay', /\[0, 1\] \(got -1\)/],
+    ['Adam beta2 of 1', () => toTrainConfig(rate({ optimizer: { beta2: 1 } })), 'optimizer.beta2', /\[0, 1\) \(got 1\)/],
+    ['a zero epsilon', () => toTrainConfig(rate({ optimizer: { eps: 0 } })), 'optimizer.eps', /above 0/],
+    ['a negative feedback learning rate', () => toTrainConfig(rate({ training: { feedbackLr: -0.1 } })), 'training.feedbackLr', /got -0\.1\); or leave it empty for the default/],
+    ['a surrogate slope of 0', () => toSpikingConfig(spiking({ spiking: { surrogateSlope: 0 } })), 'spiking.surrogateSlope', /above 0, at most 1000 \(got 0\)/],
+    ['a synaptic decay above 1', () => toSpikingConfig(spiking({ spiking: { alpha: 1.5 } })), 'spiking.alpha', /\[0, 1\] \(got 1\.5\)/],
+    ['a TSSL-BP time constant below a step', () => toSpikingConfig(spiking({ spikingRules: { tsslTauM: 0.5 } })), 'spikingRules.tsslTauM', /\[1, 1000\] \(got 0\.5\)/],
+    ['an unknown e-prop feedback', () => toSpikingConfig(spiking({ spikingRules: { epropFeedback: 'mirror' as never } })), 'spikingRules.epropFeedback', /unknown e-prop feedback "mirror"/],
+    ['a fractional BP-STDP window', () => toSpikingConfig(spiking({ spikingRules: { bpstdpWindow: 2.5 } })), 'spikingRules.bpstdpWindow', /whole number of steps from 1 to 1000/],
+    ['an EMSTDP threshold of 0', () => toSpikingConfig(spiking({ spikingRules: { emstdpEpsilon: 0 } })), 'spikingRules.emstdpEpsilon', /above 0/],
   ];
   for (const [name, convert, field, message] of cases) {
     it(name, () => {
@@ -151,6 +232,11 @@ describe('validateExperiment', () => {
       ['hidden[1]', /layer 2/], ['spiking.beta', /got 2/], ['optimizer.lr', /got -1/],
     ]],
     ["a neuron problem does not matter to a rate network's engine checks, but is still reported", rate({ spiking: { steps: 0 } }), [['spiking.steps', /got 0/]]],
+    ['empty where a setting may be none', rate({ training: { tiedDecay: null, feedbackLr: null }, spikingRules: { emstdpEpsilon: null } }), []],
+    ['a group missing (from storage)', { ...DEFAULT_EXPERIMENT, training: undefined, spikingRules: 'x' } as never, [['training', /is missing/], ['spikingRules', /is missing/]]],
+    ['MSE on spike counts, with a compared rule that cannot read counts', spiking({ training: { loss: 'mse' }, spiking: { readout: 'count' }, compare: ['surrogate-bp', 'eprop'] }), [
+      ['compare', /"eprop" cannot run with these settings: spiking\.readout e-prop reads out through its own leaky integrator/],
+    ]],
   ];
   for (const [name, e, want] of cases) {
     it(name, () => {
@@ -161,8 +247,8 @@ describe('validateExperiment', () => {
   }
 
   it('settingOf names the setting a problem belongs to', () => {
-    expect(['hidden[1]', 'spiking.beta', 'optimizer.lr', 'coefficients.decay', 'compare[0]', 'lesson'].map(settingOf)).toEqual([
-      'hidden', 'spiking.beta', 'optimizer.lr', 'coefficients', 'compare', 'lesson',
+    expect(['hidden[1]', 'spiking.beta', 'optimizer.lr', 'coefficients.decay', 'compare[0]', 'lesson', 'training.loss', 'spikingRules.tsslTauM', 'spikingRules'].map(settingOf)).toEqual([
+      'hidden', 'spiking.beta', 'optimizer.lr', 'coefficients', 'compare', 'lesson', 'training.loss', 'spikingRules.tsslTauM', 'spikingRules',
     ]);
   });
 });

@@ -5,12 +5,14 @@ import { ConfigError } from '../../engine/errors';
 import { ACTIVATIONS, type Activation } from '../../engine/kernels/activation';
 import { NEURON_MODELS, type NeuronModel, RESETS, type Reset, SURROGATES, type Surrogate } from '../../engine/kernels/lif';
 import { OPTIMIZERS, type OptimizerName } from '../../engine/kernels/optimizer';
+import { LOSSES, type Loss } from '../../engine/kernels/output-loss';
 import { ENCODERS, type Encoder } from '../../engine/kernels/spike-encode';
 import { READOUTS, type Readout } from '../../engine/kernels/spike-readout';
 import { RULES } from '../../engine/rules/registry';
 import { type Coefficients, PRIMITIVES } from '../../engine/rules/rule';
-import { resolveSpikingConfig, SPIKING_RULES, type SpikingConfig, type SpikingRule } from '../../engine/spiking/config';
-import { MAX_HIDDEN_LAYERS, resolveConfig, type TrainConfig } from '../../engine/training/config';
+import { EMSTDP_FEEDBACK_RULES, resolveSpikingConfig, SPIKING_RULES, type SpikingConfig, type SpikingRule } from '../../engine/spiking/config';
+import { EPROP_FEEDBACKS, EPROP_UPDATES, type EpropFeedback, type EpropUpdate } from '../../engine/spiking/eprop-options';
+import { type Init, INITS, INPUT_SCALINGS, type InputScaling, LR_SCHEDULES, type LrSchedule, MAX_HIDDEN_LAYERS, resolveConfig, type TrainConfig } from '../../engine/training/config';
 
 /**
  * Datasets a link can name: the published image sets and the seeded 2-D classroom sets.
@@ -40,12 +42,75 @@ export interface SpikingSettings {
   readonly encoder: Encoder;
   readonly surrogate: Surrogate;
   readonly readout: Readout;
+  /** Spike probability (or current) per unit of pixel brightness. */
+  readonly encoderGain: number;
+  /** Sharpness of the surrogate derivative. */
+  readonly surrogateSlope: number;
+  /** Synaptic-current decay per step (synaptic neurons). */
+  readonly alpha: number;
+  /** Threshold-adaptation decay per step (adaptive LIF). */
+  readonly rho: number;
+  /** Threshold increase per spike (adaptive LIF). */
+  readonly gamma: number;
+}
+
+/** The options of the spiking rules that have their own (the engine's tssl, eprop, emstdp and bpstdp); each matters only to its rule. */
+export interface SpikingRuleSettings {
+  /** TSSL-BP's membrane and PSP time constants, in steps. */
+  readonly tsslTauM: number;
+  readonly tsslTauS: number;
+  readonly epropFeedback: EpropFeedback;
+  readonly epropUpdate: EpropUpdate;
+  /** e-prop's readout decay per step. */
+  readonly epropKappa: number;
+  readonly emstdpFeedback: EmstdpFeedback;
+  readonly emstdpLr: number;
+  /** Output error per error spike; null scales the paper's 3 to T (emstdpEpsilon in the engine). */
+  readonly emstdpEpsilon: number | null;
+  readonly bpstdpMu: number;
+  /** Activity window, in steps. */
+  readonly bpstdpWindow: number;
+  /** Spike probability of a fully bright input pixel, and of the teacher. */
+  readonly bpstdpInputGain: number;
+  readonly bpstdpTeacherRate: number;
+}
+
+export const EMSTDP_FEEDBACKS = Object.keys(EMSTDP_FEEDBACK_RULES) as EmstdpFeedback[];
+export type EmstdpFeedback = keyof typeof EMSTDP_FEEDBACK_RULES;
+
+export const FEEDBACK_INPUTS = ['activity', 'noise'] as const;
+export type FeedbackInput = (typeof FEEDBACK_INPUTS)[number];
+
+/** How training runs beyond the optimiser's step. `loss` and `tiedDecay` apply to both kinds of network, the rest to rate networks. */
+export interface TrainingSettings {
+  readonly loss: Loss;
+  /** Decoupled decay of W and B for tied rules (Kolen-Pollack); null: the rule's own. */
+  readonly tiedDecay: number | null;
+  readonly init: Init;
+  readonly inputScaling: InputScaling;
+  /** Constant, or a cosine to 0 over the run's epochs. */
+  readonly lrSchedule: LrSchedule;
+  /** Epochs of linear warm-up before the schedule (0: none). */
+  readonly warmupEpochs: number;
+  /** B's own learning rate; null: the forward one. */
+  readonly feedbackLr: number | null;
+  /** What drives B's regulariser: the batch's activity or white noise. */
+  readonly feedbackInput: FeedbackInput;
+  readonly feedbackNoiseStd: number;
+  /** Variance of noise added to B's updates. */
+  readonly feedbackUpdateNoise: number;
 }
 
 export interface OptimizerSettings {
   readonly method: OptimizerName;
   readonly lr: number;
   readonly momentum: number;
+  /** Adam's moment decays and epsilon. */
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  /** Coupled L2 on forward weights and biases. */
+  readonly weightDecay: number;
 }
 
 /** Where a guided lesson stands: its id and the step shown (0-based). */
@@ -65,6 +130,8 @@ export interface Experiment {
   /** The rate network's activation; spiking networks spike instead. */
   readonly activation: Activation;
   readonly spiking: SpikingSettings;
+  readonly spikingRules: SpikingRuleSettings;
+  readonly training: TrainingSettings;
   /** A rate rule (RULES) for rate networks, a spiking rule (SPIKING_RULES) for spiking ones. */
   readonly rule: string;
   /** Overrides of `rule`'s regulariser coefficients (rate rules with trainable B only). */
@@ -97,6 +164,8 @@ export const LIMITS = {
   // Memory grows with T (surrogate BPTT keeps every step).
   maxSteps: 1000,
   maxThreshold: 1000,
+  // Gains, slopes, time constants and noise: far beyond any preset, finite.
+  maxScale: 1000,
   minCompare: 2,
   maxCompare: 6,
   maxLessonStep: 999,
@@ -112,6 +181,12 @@ export const SPIKING_RULE_IDS: readonly string[] = SPIKING_RULES;
 
 export function rulesFor(kind: NetworkKind): readonly string[] {
   return kind === 'spiking' ? SPIKING_RULE_IDS : RATE_RULE_IDS;
+}
+
+/** `compare` for a network of `kind`: the rules of that kind it lists, in order, or none when fewer than two remain. */
+export function compareFor(kind: NetworkKind, compare: readonly string[]): readonly string[] {
+  const kept = compare.filter((r) => rulesFor(kind).includes(r));
+  return kept.length >= LIMITS.minCompare ? kept : [];
 }
 
 const RATE_DEFAULT: Experiment = {
@@ -130,11 +205,44 @@ const RATE_DEFAULT: Experiment = {
     encoder: 'poisson',
     surrogate: 'fast-sigmoid',
     readout: 'membrane',
+    encoderGain: 1,
+    surrogateSlope: 25,
+    alpha: 0.9,
+    rho: 0.97,
+    gamma: 0.2,
+  },
+  // The engine's DEFAULT_SPIKING_CONFIG rule options.
+  spikingRules: {
+    tsslTauM: 5,
+    tsslTauS: 3,
+    epropFeedback: 'symmetric',
+    epropUpdate: 'factorised',
+    epropKappa: Math.exp(-1 / 20),
+    emstdpFeedback: 'symmetric',
+    emstdpLr: 3e-3,
+    emstdpEpsilon: null,
+    bpstdpMu: 5e-4,
+    bpstdpWindow: 5,
+    bpstdpInputGain: 0.25,
+    bpstdpTeacherRate: 0.25,
+  },
+  // The engine's DEFAULT_CONFIG.
+  training: {
+    loss: 'cross-entropy',
+    tiedDecay: null,
+    init: 'auto',
+    inputScaling: 'unit',
+    lrSchedule: 'constant',
+    warmupEpochs: 0,
+    feedbackLr: null,
+    feedbackInput: 'activity',
+    feedbackNoiseStd: 1,
+    feedbackUpdateNoise: 0,
   },
   rule: 'bp',
   coefficients: {},
   // The engine's DEFAULT_CONFIG.optimizer; epochs as the run form's default.
-  optimizer: { method: 'momentum', lr: 0.01, momentum: 0.9 },
+  optimizer: { method: 'momentum', lr: 0.01, momentum: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
   batchSize: 128,
   seed: 1,
   epochs: 5,
@@ -160,9 +268,9 @@ export interface ExperimentProblem {
   readonly message: string;
 }
 
-/** The top-level setting a problem's path belongs to, or for spiking and optimizer settings the sub-setting: 'hidden[1]' → 'hidden'. */
+/** The top-level setting a problem's path belongs to, or for grouped settings (spiking, spikingRules, training, optimizer) the sub-setting: 'hidden[1]' → 'hidden'. */
 export function settingOf(field: string): string {
-  const m = /^(spiking\.\w+|optimizer\.\w+|[A-Za-z]+)/.exec(field);
+  const m = /^((?:spiking|spikingRules|training|optimizer)\.\w+|[A-Za-z]+)/.exec(field);
   return m ? m[1] : field;
 }
 
@@ -229,6 +337,12 @@ function settingProblems(e: Experiment): ExperimentProblem[] {
   add('optimizer.method', oneOf(o.method, OPTIMIZERS, 'optimizer'));
   add('optimizer.lr', numberIn(o.lr, 0, LIMITS.maxLr, false));
   add('optimizer.momentum', numberIn(o.momentum, 0, 1, true));
+  add('optimizer.beta1', numberIn(o.beta1, 0, 1, true));
+  add('optimizer.beta2', numberIn(o.beta2, 0, 1, true));
+  add('optimizer.eps', above(o.eps, 0, 1));
+  add('optimizer.weightDecay', numberIn(o.weightDecay, 0, 1, false));
+  trainingProblems(e.training, add);
+  spikingRuleProblems(e.spikingRules, add);
   add('batchSize', wholeIn(e.batchSize, 1, LIMITS.maxBatchSize, 'a whole number of examples'));
   add('seed', wholeIn(e.seed, 0, LIMITS.maxSeed, 'a whole number'));
   add('epochs', wholeIn(e.epochs, 1, LIMITS.maxEpochs, 'a whole number'));
@@ -255,6 +369,47 @@ function spikingProblems(s: SpikingSettings, add: Add): void {
   add('spiking.encoder', oneOf(s.encoder, ENCODERS, 'encoder'));
   add('spiking.surrogate', oneOf(s.surrogate, SURROGATES, 'surrogate'));
   add('spiking.readout', oneOf(s.readout, READOUTS, 'readout'));
+  add('spiking.encoderGain', numberIn(s.encoderGain, 0, LIMITS.maxScale, false));
+  add('spiking.surrogateSlope', above(s.surrogateSlope, 0, LIMITS.maxScale));
+  add('spiking.alpha', numberIn(s.alpha, 0, 1, false));
+  add('spiking.rho', numberIn(s.rho, 0, 1, false));
+  add('spiking.gamma', numberIn(s.gamma, 0, LIMITS.maxScale, false));
+}
+
+function trainingProblems(t: TrainingSettings, add: Add): void {
+  if (!isRecord(t)) {
+    add('training', 'is missing.');
+    return;
+  }
+  add('training.loss', oneOf(t.loss, LOSSES, 'loss'));
+  add('training.tiedDecay', orNull(t.tiedDecay, (v) => numberIn(v, 0, 1, false)));
+  add('training.init', oneOf(t.init, INITS, 'initialisation'));
+  add('training.inputScaling', oneOf(t.inputScaling, INPUT_SCALINGS, 'input scaling'));
+  add('training.lrSchedule', oneOf(t.lrSchedule, LR_SCHEDULES, 'learning-rate schedule'));
+  add('training.warmupEpochs', numberIn(t.warmupEpochs, 0, LIMITS.maxEpochs, false));
+  add('training.feedbackLr', orNull(t.feedbackLr, (v) => numberIn(v, 0, LIMITS.maxLr, false)));
+  add('training.feedbackInput', oneOf(t.feedbackInput, FEEDBACK_INPUTS, 'feedback input'));
+  add('training.feedbackNoiseStd', numberIn(t.feedbackNoiseStd, 0, LIMITS.maxScale, false));
+  add('training.feedbackUpdateNoise', numberIn(t.feedbackUpdateNoise, 0, LIMITS.maxScale, false));
+}
+
+function spikingRuleProblems(r: SpikingRuleSettings, add: Add): void {
+  if (!isRecord(r)) {
+    add('spikingRules', 'is missing.');
+    return;
+  }
+  add('spikingRules.tsslTauM', numberIn(r.tsslTauM, 1, LIMITS.maxSteps, false));
+  add('spikingRules.tsslTauS', numberIn(r.tsslTauS, 1, LIMITS.maxSteps, false));
+  add('spikingRules.epropFeedback', oneOf(r.epropFeedback, EPROP_FEEDBACKS, 'e-prop feedback'));
+  add('spikingRules.epropUpdate', oneOf(r.epropUpdate, EPROP_UPDATES, 'e-prop update'));
+  add('spikingRules.epropKappa', numberIn(r.epropKappa, 0, 1, true));
+  add('spikingRules.emstdpFeedback', oneOf(r.emstdpFeedback, EMSTDP_FEEDBACKS, 'EMSTDP feedback'));
+  add('spikingRules.emstdpLr', numberIn(r.emstdpLr, 0, LIMITS.maxLr, false));
+  add('spikingRules.emstdpEpsilon', orNull(r.emstdpEpsilon, (v) => above(v, 0, LIMITS.maxScale)));
+  add('spikingRules.bpstdpMu', numberIn(r.bpstdpMu, 0, LIMITS.maxLr, false));
+  add('spikingRules.bpstdpWindow', wholeIn(r.bpstdpWindow, 1, LIMITS.maxSteps, 'a whole number of steps'));
+  add('spikingRules.bpstdpInputGain', numberIn(r.bpstdpInputGain, 0, 1, false));
+  add('spikingRules.bpstdpTeacherRate', numberIn(r.bpstdpTeacherRate, 0, 1, false));
 }
 
 function ruleProblem(rule: unknown, kind: NetworkKind): string | null {
@@ -325,8 +480,8 @@ function viewsProblem(views: readonly View[]): string | null {
 
 /** Settings each kind of network hands to the engine; a problem in one of them makes the engine's checks moot. */
 function engineSettings(kind: NetworkKind): ReadonlySet<string> {
-  const shared = ['network', 'hidden', 'rule', 'coefficients', 'optimizer', 'batchSize', 'seed'];
-  return new Set(kind === 'rate' ? [...shared, 'activation'] : [...shared, 'spiking']);
+  const shared = ['network', 'hidden', 'rule', 'coefficients', 'optimizer', 'training', 'batchSize', 'seed'];
+  return new Set(kind === 'rate' ? [...shared, 'activation'] : [...shared, 'spiking', 'spikingRules']);
 }
 
 function rootOf(field: string): string {
@@ -356,13 +511,26 @@ function throwFirst(problems: ExperimentProblem[], settings: ReadonlySet<string>
 }
 
 function rateConfig(e: Experiment, rule: string): TrainConfig {
+  const t = e.training;
   try {
     return resolveConfig({
       hidden: [...e.hidden],
       activation: e.activation,
+      loss: t.loss,
+      init: t.init,
+      inputScaling: t.inputScaling,
       rule,
       coefficients: rule === e.rule ? { ...e.coefficients } : {},
+      feedbackInput: t.feedbackInput,
+      feedbackNoiseStd: t.feedbackNoiseStd,
+      feedbackUpdateNoise: t.feedbackUpdateNoise,
+      feedbackLr: t.feedbackLr,
+      tiedDecay: t.tiedDecay,
       optimizer: { ...e.optimizer },
+      lrSchedule: t.lrSchedule,
+      // As the command line does, a cosine spans the run's own epochs; a constant rate has no length.
+      ...(t.lrSchedule === 'cosine' ? { scheduleEpochs: e.epochs } : {}),
+      warmupEpochs: t.warmupEpochs,
       batchSize: e.batchSize,
       seed: e.seed,
     });
@@ -373,16 +541,24 @@ function rateConfig(e: Experiment, rule: string): TrainConfig {
 
 function spikingConfig(e: Experiment, rule: string): SpikingConfig {
   const s = e.spiking;
+  const r = e.spikingRules;
   try {
     return resolveSpikingConfig({
       hidden: [...e.hidden],
       steps: s.steps,
       encoder: s.encoder,
-      neuron: { model: s.model, beta: s.beta, threshold: s.threshold, reset: s.reset, refractory: s.refractory },
-      surrogate: { kind: s.surrogate },
+      encoderGain: s.encoderGain,
+      neuron: { model: s.model, beta: s.beta, threshold: s.threshold, reset: s.reset, refractory: s.refractory, alpha: s.alpha, rho: s.rho, gamma: s.gamma },
+      surrogate: { kind: s.surrogate, slope: s.surrogateSlope },
       readout: s.readout,
+      loss: e.training.loss,
       // Checked by the engine's oneOf('rule', ...).
       rule: rule as SpikingRule,
+      tssl: { tauM: r.tsslTauM, tauS: r.tsslTauS },
+      eprop: { feedback: r.epropFeedback, update: r.epropUpdate, kappa: r.epropKappa },
+      emstdp: { feedback: r.emstdpFeedback, lr: r.emstdpLr, epsilon: r.emstdpEpsilon },
+      bpstdp: { mu: r.bpstdpMu, window: r.bpstdpWindow, inputGain: r.bpstdpInputGain, teacherRate: r.bpstdpTeacherRate },
+      tiedDecay: e.training.tiedDecay,
       optimizer: { ...e.optimizer },
       batchSize: e.batchSize,
       seed: e.seed,
@@ -393,11 +569,39 @@ function spikingConfig(e: Experiment, rule: string): SpikingConfig {
 }
 
 /** Engine field → experiment field; an engine field not listed (and not under hidden/optimizer/coefficients) is a constraint its rule brings. */
-const RATE_FIELDS: Readonly<Record<string, string>> = { activation: 'activation', rule: 'rule', batchSize: 'batchSize', seed: 'seed' };
+const SHARED_FIELDS: Readonly<Record<string, string>> = { rule: 'rule', batchSize: 'batchSize', seed: 'seed', loss: 'training.loss', tiedDecay: 'training.tiedDecay' };
+const RATE_FIELDS: Readonly<Record<string, string>> = {
+  ...SHARED_FIELDS,
+  activation: 'activation',
+  init: 'training.init',
+  inputScaling: 'training.inputScaling',
+  lrSchedule: 'training.lrSchedule',
+  scheduleEpochs: 'epochs',
+  warmupEpochs: 'training.warmupEpochs',
+  feedbackLr: 'training.feedbackLr',
+  feedbackInput: 'training.feedbackInput',
+  feedbackNoiseStd: 'training.feedbackNoiseStd',
+  feedbackUpdateNoise: 'training.feedbackUpdateNoise',
+};
 const SPIKING_FIELDS: Readonly<Record<string, string>> = {
-  rule: 'rule',
-  batchSize: 'batchSize',
-  seed: 'seed',
+  ...SHARED_FIELDS,
+  encoderGain: 'spiking.encoderGain',
+  'surrogate.slope': 'spiking.surrogateSlope',
+  'neuron.alpha': 'spiking.alpha',
+  'neuron.rho': 'spiking.rho',
+  'neuron.gamma': 'spiking.gamma',
+  'tssl.tauM': 'spikingRules.tsslTauM',
+  'tssl.tauS': 'spikingRules.tsslTauS',
+  'eprop.feedback': 'spikingRules.epropFeedback',
+  'eprop.update': 'spikingRules.epropUpdate',
+  'eprop.kappa': 'spikingRules.epropKappa',
+  'emstdp.feedback': 'spikingRules.emstdpFeedback',
+  'emstdp.lr': 'spikingRules.emstdpLr',
+  'emstdp.epsilon': 'spikingRules.emstdpEpsilon',
+  'bpstdp.mu': 'spikingRules.bpstdpMu',
+  'bpstdp.window': 'spikingRules.bpstdpWindow',
+  'bpstdp.inputGain': 'spikingRules.bpstdpInputGain',
+  'bpstdp.teacherRate': 'spikingRules.bpstdpTeacherRate',
   steps: 'spiking.steps',
   encoder: 'spiking.encoder',
   readout: 'spiking.readout',
@@ -440,6 +644,19 @@ function wholeIn(v: unknown, lo: number, hi: number, what: string): string | nul
 function numberIn(v: unknown, lo: number, hi: number, openHi: boolean): string | null {
   if (typeof v === 'number' && v >= lo && (openHi ? v < hi : v <= hi)) return null;
   return `must be a number in [${lo}, ${hi}${openHi ? ')' : ']'} (got ${show(v)}).`;
+}
+
+/** For settings that must be positive: in (lo, hi]. */
+function above(v: unknown, lo: number, hi: number): string | null {
+  if (typeof v === 'number' && v > lo && v <= hi) return null;
+  return `must be a number above ${lo}, at most ${hi} (got ${show(v)}).`;
+}
+
+/** null means "the engine's own choice"; anything else is checked. */
+function orNull(v: unknown, check: (v: unknown) => string | null): string | null {
+  if (v === null) return null;
+  const m = check(v);
+  return m && `${m.replace(/\.$/, '')}; or leave it empty for the default.`;
 }
 
 /** A value as a person would recognise it in a message; strings quoted, long ones cut. */

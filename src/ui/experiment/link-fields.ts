@@ -32,12 +32,56 @@
 //   l    lesson                id:step                                l=spirals-intro:3
 //   w    views                 ids joined by commas (may be empty)    w=loss,accuracy,confusion
 //
+// Added later in version 1; each baseline is the engine default that links made before
+// implicitly used, so those links still mean what they meant. Empty (`fl=`) means none
+// where a setting may be none.
+//
+//   am   Adam beta1            number                                 am=0.8
+//   av   Adam beta2            number                                 av=0.99
+//   ae   Adam epsilon          number                                 ae=1e-6
+//   wd   weight decay          number                                 wd=0.0002
+//   lo   loss                  cross-entropy | mse                    lo=mse
+//   td   tied decay (KP)       number, or empty for the rule's        td=0.01
+//   wi   weight init           auto | xavier | kaiming                wi=kaiming
+//   is   input scaling         unit | standardize                     is=standardize
+//   ls   lr schedule           constant | cosine                      ls=cosine
+//   wu   warm-up epochs        number                                 wu=1
+//   fl   B's learning rate     number, or empty for the forward one   fl=0.5
+//   fi   B's regulariser input activity | noise                       fi=noise
+//   fn   that noise's std      number                                 fn=0.5
+//   fu   B update noise        number (a variance)                    fu=0.01
+//   eg   encoder gain          number                                 eg=2
+//   sk   surrogate slope       number                                 sk=10
+//   na   synaptic decay alpha  number                                 na=0.8
+//   nd   adaptation decay rho  number                                 nd=0.99
+//   ng   adaptation gamma      number                                 ng=0.5
+//   tm   TSSL-BP tau_m         number of steps                        tm=4
+//   ts   TSSL-BP tau_s         number of steps                        ts=2
+//   pf   e-prop feedback       symmetric | random | adaptive          pf=random
+//   pu   e-prop update         factorised | online                    pu=online
+//   pk   e-prop readout kappa  number                                 pk=0.9
+//   mf   EMSTDP feedback       symmetric | random | direct            mf=direct
+//   ml   EMSTDP learning rate  number                                 ml=0.001
+//   me   EMSTDP error epsilon  number, or empty to scale with T       me=2
+//   bm   BP-STDP mu            number                                 bm=0.001
+//   bw   BP-STDP window        whole number of steps                  bw=3
+//   bi   BP-STDP input gain    number                                 bi=0.5
+//   bt   BP-STDP teacher rate  number                                 bt=0.5
+//
 // A setting is written only when it differs from the baseline of its network kind
 // (LINK_BASELINES), so the baselines are part of the format. They are written out
 // here rather than taken from DEFAULT_EXPERIMENT, so a page may change its defaults
 // without changing what old links mean.
 import { type Coefficients, PRIMITIVES } from '../../engine/rules/rule';
-import { type Experiment, type NetworkKind, type SpikingSettings, type OptimizerSettings, unknownPrimitive } from './experiment';
+import {
+  type Experiment,
+  type NetworkKind,
+  type OptimizerSettings,
+  type SpikingRuleSettings,
+  type SpikingSettings,
+  type TrainingSettings,
+  unknownPrimitive,
+} from './experiment';
 
 /** The settings a v1 link omits: DEFAULT_EXPERIMENT and DEFAULT_SPIKING_EXPERIMENT as they were when v1 was made. */
 export const LINK_BASELINES: Readonly<Record<NetworkKind, Experiment>> = (() => {
@@ -46,10 +90,23 @@ export const LINK_BASELINES: Readonly<Record<NetworkKind, Experiment>> = (() => 
     network: 'rate',
     hidden: [256, 256],
     activation: 'relu',
-    spiking: { model: 'lif', beta: 0.95, threshold: 1, reset: 'subtract', refractory: 0, steps: 25, encoder: 'poisson', surrogate: 'fast-sigmoid', readout: 'membrane' },
+    spiking: {
+      model: 'lif', beta: 0.95, threshold: 1, reset: 'subtract', refractory: 0, steps: 25, encoder: 'poisson', surrogate: 'fast-sigmoid', readout: 'membrane',
+      encoderGain: 1, surrogateSlope: 25, alpha: 0.9, rho: 0.97, gamma: 0.2,
+    },
+    spikingRules: {
+      tsslTauM: 5, tsslTauS: 3,
+      epropFeedback: 'symmetric', epropUpdate: 'factorised', epropKappa: Math.exp(-1 / 20),
+      emstdpFeedback: 'symmetric', emstdpLr: 3e-3, emstdpEpsilon: null,
+      bpstdpMu: 5e-4, bpstdpWindow: 5, bpstdpInputGain: 0.25, bpstdpTeacherRate: 0.25,
+    },
+    training: {
+      loss: 'cross-entropy', tiedDecay: null, init: 'auto', inputScaling: 'unit', lrSchedule: 'constant', warmupEpochs: 0,
+      feedbackLr: null, feedbackInput: 'activity', feedbackNoiseStd: 1, feedbackUpdateNoise: 0,
+    },
     rule: 'bp',
     coefficients: {},
-    optimizer: { method: 'momentum', lr: 0.01, momentum: 0.9 },
+    optimizer: { method: 'momentum', lr: 0.01, momentum: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
     batchSize: 128,
     seed: 1,
     epochs: 5,
@@ -60,6 +117,25 @@ export const LINK_BASELINES: Readonly<Record<NetworkKind, Experiment>> = (() => 
   const spiking: Experiment = { ...rate, network: 'spiking', hidden: [256], rule: 'surrogate-bp', views: ['loss', 'accuracy', 'raster'] };
   return deepFreeze({ rate, spiking });
 })();
+
+/** The groups whose settings grew after experiments were first stored. */
+const GROWN_GROUPS = ['optimizer', 'spiking', 'spikingRules', 'training'] as const;
+
+/**
+ * An experiment stored before some settings existed (a model file's), with each one it lacks
+ * at its baseline: the value such an experiment implicitly had. Values it has are kept as they
+ * are, wrong or not, for validateExperiment to judge.
+ */
+export function withOmittedSettings(stored: Experiment): Experiment {
+  const baseline = LINK_BASELINES[stored.network === 'spiking' ? 'spiking' : 'rate'];
+  const out: Record<string, unknown> = { ...stored };
+  for (const g of GROWN_GROUPS) {
+    const v: unknown = stored[g];
+    if (v === undefined) out[g] = baseline[g];
+    else if (typeof v === 'object' && v !== null && !Array.isArray(v)) out[g] = { ...baseline[g], ...v };
+  }
+  return out as unknown as Experiment;
+}
 
 /** A value in a link that is not even of the right shape; ranges and ids are validateExperiment's to judge. */
 export class LinkValueError extends Error {}
@@ -131,6 +207,19 @@ const optimizer = <K extends keyof OptimizerSettings>(k: K) => ({
   get: (e: Experiment): OptimizerSettings[K] => e.optimizer[k],
   set: (e: Experiment, v: OptimizerSettings[K]): Experiment => ({ ...e, optimizer: { ...e.optimizer, [k]: v } }),
 });
+const training = <K extends keyof TrainingSettings>(k: K) => ({
+  get: (e: Experiment): TrainingSettings[K] => e.training[k],
+  set: (e: Experiment, v: TrainingSettings[K]): Experiment => ({ ...e, training: { ...e.training, [k]: v } }),
+});
+const spikingRule = <K extends keyof SpikingRuleSettings>(k: K) => ({
+  get: (e: Experiment): SpikingRuleSettings[K] => e.spikingRules[k],
+  set: (e: Experiment, v: SpikingRuleSettings[K]): Experiment => ({ ...e, spikingRules: { ...e.spikingRules, [k]: v } }),
+});
+
+/** A field from its accessors (optimizer('beta1'), training('loss'), …). */
+function fieldOf<T>(key: string, setting: string, label: string, access: { get: (e: Experiment) => T; set: (e: Experiment, v: T) => Experiment }, codec: Codec<T>, noneText?: string): LinkField {
+  return field(key, setting, label, access.get, access.set, codec, noneText);
+}
 
 // ---- text forms ----
 
@@ -164,6 +253,12 @@ function word<T extends string>(): Codec<T> {
 }
 
 const optionalNumber: Codec<number | undefined> = { parse: parseNumber, format: (v) => (v === undefined ? '' : formatNumber(v)) };
+
+/** A number, or empty for none (the engine's own choice). */
+const numberOrNone: Codec<number | null> = {
+  parse: (text) => (text.trim() === '' ? null : parseNumber(text)),
+  format: (v) => (v === null ? '' : formatNumber(v)),
+};
 
 /** "256,256"; spaces also separate, as the run form allowed ("256 256", "256+256" in a query). */
 const sizes: Codec<readonly number[]> = {
@@ -239,6 +334,20 @@ export const LINK_FIELDS: readonly LinkField[] = [
   field('b', 'batchSize', 'Batch size', top('batchSize').get, top('batchSize').set, number),
   field('s', 'seed', 'Seed', top('seed').get, top('seed').set, number),
   field('e', 'epochs', 'Epochs', top('epochs').get, top('epochs').set, number),
+  fieldOf('am', 'optimizer.beta1', 'Adam β1', optimizer('beta1'), number),
+  fieldOf('av', 'optimizer.beta2', 'Adam β2', optimizer('beta2'), number),
+  fieldOf('ae', 'optimizer.eps', 'Adam ε', optimizer('eps'), number),
+  fieldOf('wd', 'optimizer.weightDecay', 'Weight decay', optimizer('weightDecay'), number),
+  fieldOf('lo', 'training.loss', 'Loss', training('loss'), word()),
+  fieldOf('td', 'training.tiedDecay', 'Tied decay', training('tiedDecay'), numberOrNone, "the rule's own"),
+  fieldOf('wi', 'training.init', 'Weight initialisation', training('init'), word()),
+  fieldOf('is', 'training.inputScaling', 'Input scaling', training('inputScaling'), word()),
+  fieldOf('ls', 'training.lrSchedule', 'Learning-rate schedule', training('lrSchedule'), word()),
+  fieldOf('wu', 'training.warmupEpochs', 'Warm-up epochs', training('warmupEpochs'), number),
+  fieldOf('fl', 'training.feedbackLr', 'Feedback learning rate', training('feedbackLr'), numberOrNone, 'the forward learning rate'),
+  fieldOf('fi', 'training.feedbackInput', 'Feedback regulariser input', training('feedbackInput'), word()),
+  fieldOf('fn', 'training.feedbackNoiseStd', 'Feedback input noise', training('feedbackNoiseStd'), number),
+  fieldOf('fu', 'training.feedbackUpdateNoise', 'Feedback update noise', training('feedbackUpdateNoise'), number),
   field('nm', 'spiking.model', 'Neuron model', neuron('model').get, neuron('model').set, word()),
   field('nb', 'spiking.beta', 'Membrane decay (beta)', neuron('beta').get, neuron('beta').set, number),
   field('nt', 'spiking.threshold', 'Threshold', neuron('threshold').get, neuron('threshold').set, number),
@@ -248,6 +357,23 @@ export const LINK_FIELDS: readonly LinkField[] = [
   field('en', 'spiking.encoder', 'Encoder', neuron('encoder').get, neuron('encoder').set, word()),
   field('sg', 'spiking.surrogate', 'Surrogate gradient', neuron('surrogate').get, neuron('surrogate').set, word()),
   field('ro', 'spiking.readout', 'Readout', neuron('readout').get, neuron('readout').set, word()),
+  fieldOf('eg', 'spiking.encoderGain', 'Encoder gain', neuron('encoderGain'), number),
+  fieldOf('sk', 'spiking.surrogateSlope', 'Surrogate slope', neuron('surrogateSlope'), number),
+  fieldOf('na', 'spiking.alpha', 'Synaptic decay (alpha)', neuron('alpha'), number),
+  fieldOf('nd', 'spiking.rho', 'Adaptation decay (rho)', neuron('rho'), number),
+  fieldOf('ng', 'spiking.gamma', 'Adaptation strength (gamma)', neuron('gamma'), number),
+  fieldOf('tm', 'spikingRules.tsslTauM', 'TSSL-BP membrane time constant', spikingRule('tsslTauM'), number),
+  fieldOf('ts', 'spikingRules.tsslTauS', 'TSSL-BP synaptic time constant', spikingRule('tsslTauS'), number),
+  fieldOf('pf', 'spikingRules.epropFeedback', 'e-prop feedback', spikingRule('epropFeedback'), word()),
+  fieldOf('pu', 'spikingRules.epropUpdate', 'e-prop update', spikingRule('epropUpdate'), word()),
+  fieldOf('pk', 'spikingRules.epropKappa', 'e-prop readout decay', spikingRule('epropKappa'), number),
+  fieldOf('mf', 'spikingRules.emstdpFeedback', 'EMSTDP feedback', spikingRule('emstdpFeedback'), word()),
+  fieldOf('ml', 'spikingRules.emstdpLr', 'EMSTDP learning rate', spikingRule('emstdpLr'), number),
+  fieldOf('me', 'spikingRules.emstdpEpsilon', 'EMSTDP error threshold', spikingRule('emstdpEpsilon'), numberOrNone, 'scaled to T'),
+  fieldOf('bm', 'spikingRules.bpstdpMu', 'BP-STDP learning rate', spikingRule('bpstdpMu'), number),
+  fieldOf('bw', 'spikingRules.bpstdpWindow', 'BP-STDP window', spikingRule('bpstdpWindow'), number),
+  fieldOf('bi', 'spikingRules.bpstdpInputGain', 'BP-STDP input gain', spikingRule('bpstdpInputGain'), number),
+  fieldOf('bt', 'spikingRules.bpstdpTeacherRate', 'BP-STDP teacher rate', spikingRule('bpstdpTeacherRate'), number),
   field('cmp', 'compare', 'Compared rules', top('compare').get, top('compare').set, words(false), 'no comparison'),
   field('l', 'lesson', 'Lesson', top('lesson').get, top('lesson').set, lesson, 'no lesson'),
   field('w', 'views', 'Views', top('views').get, top('views').set, words(true), 'no views'),

@@ -7,6 +7,9 @@ import { READOUTS } from '../../engine/kernels/spike-readout';
 import { RULES } from '../../engine/rules/registry';
 import { type Coefficients, PRIMITIVES } from '../../engine/rules/rule';
 import { Rng } from '../../engine/rng';
+import { DEFAULT_SPIKING_CONFIG } from '../../engine/spiking/config';
+import { EPROP_FEEDBACKS, EPROP_UPDATES } from '../../engine/spiking/eprop-options';
+import { DEFAULT_CONFIG, INITS, INPUT_SCALINGS, LR_SCHEDULES } from '../../engine/training/config';
 import {
   DEFAULT_EXPERIMENT,
   DEFAULT_SPIKING_EXPERIMENT,
@@ -16,16 +19,30 @@ import {
   LIMITS,
   type NetworkKind,
   rulesFor,
-  type SpikingSettings,
+  EMSTDP_FEEDBACKS,
+  FEEDBACK_INPUTS,
+  toSpikingConfig,
+  toTrainConfig,
   validateExperiment,
   VIEWS,
 } from './experiment';
-import { LINK_BASELINES, LINK_FIELDS } from './link-fields';
+import { LINK_BASELINES, LINK_FIELDS, withOmittedSettings } from './link-fields';
 import { decodeExperiment, encodeExperiment, LINK_VERSION, MAX_LINK_LENGTH, MAX_VALUE_LENGTH } from './share-link';
 
-function make(kind: NetworkKind, patch: Omit<Partial<Experiment>, 'spiking'> & { spiking?: Partial<SpikingSettings> } = {}): Experiment {
+type Groups = 'spiking' | 'spikingRules' | 'training' | 'optimizer';
+type Patch = Omit<Partial<Experiment>, Groups> & { [G in Groups]?: Partial<Experiment[G]> };
+
+/** A default experiment of `kind` with some settings changed; grouped settings merge into the default group. */
+function make(kind: NetworkKind, patch: Patch = {}): Experiment {
   const base = defaultExperiment(kind);
-  return { ...base, ...patch, spiking: { ...base.spiking, ...(patch.spiking ?? {}) } } as Experiment;
+  return {
+    ...base,
+    ...patch,
+    spiking: { ...base.spiking, ...(patch.spiking ?? {}) },
+    spikingRules: { ...base.spikingRules, ...(patch.spikingRules ?? {}) },
+    training: { ...base.training, ...(patch.training ?? {}) },
+    optimizer: { ...base.optimizer, ...(patch.optimizer ?? {}) },
+  } as Experiment;
 }
 const rate = (patch: Parameters<typeof make>[1] = {}) => make('rate', patch);
 const spiking = (patch: Parameters<typeof make>[1] = {}) => make('spiking', patch);
@@ -46,6 +63,12 @@ describe('the link format', () => {
     expect(encodeExperiment(DEFAULT_SPIKING_EXPERIMENT)).toBe('v=1&k=spiking');
   });
 
+  // Links made before a setting existed leave it out: its baseline must be what they trained with.
+  it('the baselines train as the engines do by default', () => {
+    expect(toTrainConfig(LINK_BASELINES.rate)).toStrictEqual(DEFAULT_CONFIG);
+    expect(toSpikingConfig(LINK_BASELINES.spiking)).toStrictEqual(DEFAULT_SPIKING_CONFIG);
+  });
+
   it('keys are unique and short', () => {
     const keys = ['v', 'k', ...LINK_FIELDS.map((f) => f.key)];
     expect(new Set(keys).size).toBe(keys.length);
@@ -62,6 +85,17 @@ describe('the link format', () => {
     ['comparison, lesson and views', rate({ compare: ['bp', 'fa', 'dfa'], lesson: { id: 'spirals-intro', step: 3 }, views: ['loss', 'accuracy', 'confusion'] }),
       'v=1&cmp=bp,fa,dfa&l=spirals-intro:3&w=loss,accuracy,confusion'],
     ['no views', rate({ views: [] }), 'v=1&w='],
+    ['Adam and weight decay', rate({ optimizer: { method: 'adam', lr: 0.001, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.0002 } }), 'v=1&o=adam&lr=0.001&am=0.8&av=0.99&ae=0.000001&wd=0.0002'],
+    ['training', rate({ rule: 'wm', training: { loss: 'mse', tiedDecay: 0.01, init: 'kaiming', inputScaling: 'standardize', lrSchedule: 'cosine', warmupEpochs: 1 } }),
+      'v=1&r=wm&lo=mse&td=0.01&wi=kaiming&is=standardize&ls=cosine&wu=1'],
+    ['backward weights', rate({ rule: 'wm', training: { feedbackLr: 0.5, feedbackInput: 'noise', feedbackNoiseStd: 0.5, feedbackUpdateNoise: 0.01 } }), 'v=1&r=wm&fl=0.5&fi=noise&fn=0.5&fu=0.01'],
+    ['neuron and coding details', spiking({ spiking: { model: 'alif', encoderGain: 2, surrogateSlope: 10, alpha: 0.8, rho: 0.99, gamma: 0.5 } }), 'v=1&k=spiking&nm=alif&eg=2&sk=10&na=0.8&nd=0.99&ng=0.5'],
+    ['spiking rule options', spiking({
+      spikingRules: {
+        tsslTauM: 4, tsslTauS: 2, epropFeedback: 'random', epropUpdate: 'online', epropKappa: 0.9, emstdpFeedback: 'direct', emstdpLr: 0.001, emstdpEpsilon: 2,
+        bpstdpMu: 0.001, bpstdpWindow: 3, bpstdpInputGain: 0.5, bpstdpTeacherRate: 0.4,
+      },
+    }), 'v=1&k=spiking&tm=4&ts=2&pf=random&pu=online&pk=0.9&mf=direct&ml=0.001&me=2&bm=0.001&bw=3&bi=0.5&bt=0.4'],
     ['a number that needs escaping', rate({ optimizer: { method: 'sgd', lr: 1e-21, momentum: 0 } }), 'v=1&o=sgd&lr=1e-21&mo=0'],
   ];
   for (const [name, e, link] of pinned) {
@@ -70,6 +104,86 @@ describe('the link format', () => {
       expect(clean(link)).toStrictEqual(e);
     });
   }
+});
+
+describe('the settings added to version 1', () => {
+  // One non-baseline value per added key, on the kind of network it matters to.
+  const changed: Array<[string, Experiment]> = [
+    ['am', rate({ optimizer: { method: 'adam', beta1: 0.5 } })],
+    ['av', rate({ optimizer: { method: 'adam', beta2: 0.9 } })],
+    ['ae', rate({ optimizer: { method: 'adam', eps: 1e-4 } })],
+    ['wd', spiking({ optimizer: { weightDecay: 0.001 } })],
+    ['lo', rate({ training: { loss: 'mse' } })],
+    ['td', spiking({ rule: 'surrogate-kp', training: { tiedDecay: 0 } })],
+    ['wi', rate({ training: { init: 'xavier' } })],
+    ['is', rate({ training: { inputScaling: 'standardize' } })],
+    ['ls', rate({ training: { lrSchedule: 'cosine' } })],
+    ['wu', rate({ training: { warmupEpochs: 0.5 } })],
+    ['fl', rate({ rule: 'fa', training: { feedbackLr: 0 } })],
+    ['fi', rate({ rule: 'wm', training: { feedbackInput: 'noise' } })],
+    ['fn', rate({ rule: 'wm', training: { feedbackNoiseStd: 2 } })],
+    ['fu', rate({ rule: 'wm', training: { feedbackUpdateNoise: 0.5 } })],
+    ['eg', spiking({ spiking: { encoderGain: 0.5 } })],
+    ['sk', spiking({ spiking: { surrogateSlope: 5 } })],
+    ['na', spiking({ spiking: { model: 'synaptic', alpha: 0.5 } })],
+    ['nd', spiking({ spiking: { model: 'alif', rho: 0.9 } })],
+    ['ng', spiking({ spiking: { model: 'alif', gamma: 1 } })],
+    ['tm', spiking({ rule: 'tssl-bp', spikingRules: { tsslTauM: 8 } })],
+    ['ts', spiking({ rule: 'tssl-bp', spikingRules: { tsslTauS: 1 } })],
+    ['pf', spiking({ rule: 'eprop', spikingRules: { epropFeedback: 'adaptive' } })],
+    ['pu', spiking({ rule: 'eprop', spikingRules: { epropUpdate: 'online' } })],
+    ['pk', spiking({ rule: 'eprop', spikingRules: { epropKappa: 0 } })],
+    ['mf', spiking({ rule: 'emstdp', spikingRules: { emstdpFeedback: 'random' } })],
+    ['ml', spiking({ rule: 'emstdp', spikingRules: { emstdpLr: 0.01 } })],
+    ['me', spiking({ rule: 'emstdp', spikingRules: { emstdpEpsilon: 1.5 } })],
+    ['bm', spiking({ rule: 'bpstdp', spikingRules: { bpstdpMu: 0.002 } })],
+    ['bw', spiking({ rule: 'bpstdp', spikingRules: { bpstdpWindow: 10 } })],
+    ['bi', spiking({ rule: 'bpstdp', spikingRules: { bpstdpInputGain: 1 } })],
+    ['bt', spiking({ rule: 'bpstdp', spikingRules: { bpstdpTeacherRate: 0 } })],
+  ];
+
+  it('every added key is tested here', () => {
+    const original = new Set(['d', 'tr', 'te', 'h', 'a', 'r', 'c', 'o', 'lr', 'mo', 'b', 's', 'e', 'nm', 'nb', 'nt', 'nr', 'nf', 'st', 'en', 'sg', 'ro', 'cmp', 'l', 'w']);
+    expect(changed.map(([k]) => k).sort()).toEqual(LINK_FIELDS.map((f) => f.key).filter((k) => !original.has(k)).sort());
+  });
+
+  for (const [key, e] of changed) {
+    it(`${key} is written when it departs from the baseline, and read back`, () => {
+      expect(validateExperiment(e)).toEqual([]);
+      const link = encodeExperiment(e);
+      expect(link.split('&').some((p) => p.startsWith(`${key}=`)), link).toBe(true);
+      expect(decodeExperiment(link)).toStrictEqual({ experiment: e, problems: [], version: LINK_VERSION });
+    });
+  }
+
+  it('links made before them open with each at its baseline, the engine default they trained with', () => {
+    const old = clean('v=1&k=spiking&r=tssl-bp&h=400,400&st=5&o=adam&lr=0.0005');
+    expect(old.training).toStrictEqual(LINK_BASELINES.spiking.training);
+    expect(old.spikingRules).toStrictEqual(LINK_BASELINES.spiking.spikingRules);
+    expect(old.optimizer).toStrictEqual({ ...LINK_BASELINES.spiking.optimizer, method: 'adam', lr: 0.0005 });
+    const c = toSpikingConfig(old);
+    expect(c.tssl).toEqual(DEFAULT_SPIKING_CONFIG.tssl);
+    expect(c.surrogate).toEqual(DEFAULT_SPIKING_CONFIG.surrogate);
+    expect(c.optimizer).toEqual({ ...DEFAULT_SPIKING_CONFIG.optimizer, method: 'adam', lr: 0.0005 });
+    const r = toTrainConfig(clean('v=1&r=fa&h=64'));
+    expect(r).toStrictEqual({ ...DEFAULT_CONFIG, rule: 'fa', hidden: [64] });
+  });
+
+  it('empty means none where a setting may be none', () => {
+    expect(clean('v=1&r=kp&td=').training.tiedDecay).toBeNull();
+    expect(encodeExperiment(rate({ rule: 'kp', training: { tiedDecay: null } }))).toBe('v=1&r=kp');
+  });
+
+  it('a stored experiment from before them (a model file) takes the baselines, and keeps what it has', () => {
+    const { training: _t, spikingRules: _r, ...old } = rate({ rule: 'fa' });
+    const stored = { ...old, optimizer: { method: 'sgd', lr: 0.1, momentum: 0 }, spiking: { ...DEFAULT_SPIKING_EXPERIMENT.spiking, steps: 9 } } as unknown as Experiment;
+    for (const k of ['encoderGain', 'surrogateSlope', 'alpha', 'rho', 'gamma'] as const) delete (stored.spiking as unknown as Record<string, unknown>)[k];
+    const filled = withOmittedSettings(stored);
+    expect(validateExperiment(filled)).toEqual([]);
+    expect(filled).toStrictEqual(rate({ rule: 'fa', optimizer: { method: 'sgd', lr: 0.1, momentum: 0 }, spiking: { steps: 9 } }));
+    // A value of the wrong shape is left for validateExperiment to report.
+    expect(validateExperiment(withOmittedSettings({ ...stored, training: 'x' } as never)).map((p) => p.field)).toEqual(['training']);
+  });
 });
 
 describe('round trips', () => {
@@ -99,6 +213,8 @@ describe('round trips', () => {
     ['extreme whole numbers', rate({ seed: LIMITS.maxSeed, epochs: LIMITS.maxEpochs, batchSize: LIMITS.maxBatchSize, hidden: Array(8).fill(LIMITS.maxLayerWidth) }), true],
     ['the smallest ones', rate({ seed: 0, epochs: 1, batchSize: 1, hidden: [1], optimizer: { method: 'sgd', lr: 0, momentum: 0 } }), true],
     ['a learning rate of -0', rate({ optimizer: { method: 'sgd', lr: -0, momentum: 0 } }), true],
+    ['weight mirror as the benchmark tunes it', rate({ rule: 'wm', coefficients: { decay: 1e-3, amp: 1e-3 }, training: { feedbackLr: 0.5, warmupEpochs: 1 }, optimizer: { weightDecay: 2e-4 } }), true],
+    ['BP-STDP with its own window and rates', spiking({ rule: 'bpstdp', spikingRules: { bpstdpMu: 1e-3, bpstdpWindow: 4, bpstdpInputGain: 0.3, bpstdpTeacherRate: 0.5 } }), true],
   ];
   for (const [name, e, typical] of cases) {
     it(name, () => {
@@ -223,6 +339,17 @@ describe('tampered links: each broken setting falls back to its default, the res
     ['a malformed version', 'v=one&r=fa', rate({ rule: 'fa' }), [/^The link version \(v=one\) is not one whole number; the link is read as version 1\.$/]],
     ['a spiking default named in a broken spiking link', 'v=1&k=spiking&h=0', DEFAULT_SPIKING_EXPERIMENT, [/Using the default, 256\.$/]],
     ['several at once, in the order read', 'v=1&zz=3&s=x&h=-1&r=fa&w=loss,loss', rate({ rule: 'fa' }), [/"zz"/, /^Seed/, /^Hidden layer sizes/, /^Views/]],
+    ['an unknown loss', 'v=1&lo=hinge&s=3', rate({ seed: 3 }), [/^Loss \(lo=hinge\): unknown loss "hinge"\. Choose one of: cross-entropy, mse\. Using the default, cross-entropy\.$/]],
+    ['a negative weight decay', 'v=1&wd=-0.1', DEFAULT_EXPERIMENT, [/^Weight decay \(wd=-0\.1\): must be a number in \[0, 1\] \(got -0\.1\)\. Using the default, 0\.$/]],
+    ['a feedback learning rate that is not a number', 'v=1&r=wm&fl=fast', rate({ rule: 'wm' }), [/^Feedback learning rate \(fl=fast\): "fast" is not a number\. Using the default, the forward learning rate\.$/]],
+    ['an absurd tied decay', 'v=1&r=kp&td=50', rate({ rule: 'kp' }), [/^Tied decay \(td=50\): must be a number in \[0, 1\] \(got 50\); or leave it empty for the default\. Using the default, the rule's own\.$/]],
+    ['a warm-up as long as the cosine', 'v=1&ls=cosine&wu=5&e=5', rate({ training: { lrSchedule: 'cosine' }, epochs: 5 }), [/^Warm-up epochs \(wu=5\): must be shorter than the schedule's 5 epochs \(got 5\)\. Using the default, 0\.$/]],
+    ['MSE on the membrane readout', 'v=1&k=spiking&lo=mse', DEFAULT_SPIKING_EXPERIMENT, [/^Loss \(lo=mse\): MSE is defined on spike counts; use cross-entropy with the membrane readout\. Using the default, cross-entropy\.$/]],
+    ['a surrogate slope of 0', 'v=1&k=spiking&sk=0&st=10', spiking({ spiking: { steps: 10 } }), [/^Surrogate slope \(sk=0\): must be a number above 0, at most 1000 \(got 0\)\. Using the default, 25\.$/]],
+    ['an unknown e-prop feedback', 'v=1&k=spiking&r=eprop&pf=mirror', spiking({ rule: 'eprop' }), [/^e-prop feedback \(pf=mirror\): unknown e-prop feedback "mirror"\. Choose one of: symmetric, random, adaptive\. Using the default, symmetric\.$/]],
+    ['a fractional BP-STDP window', 'v=1&k=spiking&r=bpstdp&bw=2.5', spiking({ rule: 'bpstdp' }), [/^BP-STDP window \(bw=2\.5\): must be a whole number of steps from 1 to 1000 \(got 2\.5\)\. Using the default, 5\.$/]],
+    ['an EMSTDP threshold of Infinity', 'v=1&k=spiking&r=emstdp&me=Infinity', spiking({ rule: 'emstdp' }), [/^EMSTDP error threshold \(me=Infinity\): "Infinity" is not a number\. Using the default, scaled to T\.$/]],
+    ['a TSSL-BP time constant below a step', 'v=1&k=spiking&r=tssl-bp&tm=0.2', spiking({ rule: 'tssl-bp' }), [/^TSSL-BP membrane time constant \(tm=0\.2\): must be a number in \[1, 1000\] \(got 0\.2\)\. Using the default, 5\.$/]],
   ];
   for (const [name, link, want, problems] of cases) {
     it(name, () => {
@@ -290,10 +417,26 @@ function randomExperiment(rng: Rng): Experiment {
     spiking: sometimes(() => ({
       model: pick(NEURON_MODELS), beta: rng.uniform(), threshold: 0.01 + rng.uniform() * 5, reset: pick(RESETS), refractory: rng.below(5),
       steps: 4 + rng.below(100), encoder: pick(ENCODERS), surrogate: pick(SURROGATES), readout: pick(READOUTS),
+      encoderGain: sometimes(() => rng.uniform() * 3, 1), surrogateSlope: sometimes(() => 0.1 + rng.uniform() * 50, 25),
+      alpha: sometimes(() => rng.uniform(), 0.9), rho: sometimes(() => rng.uniform(), 0.97), gamma: sometimes(() => rng.uniform() * 2, 0.2),
     }), base.spiking),
+    spikingRules: sometimes(() => ({
+      tsslTauM: 1 + rng.uniform() * 10, tsslTauS: 1 + rng.uniform() * 10, epropFeedback: pick(EPROP_FEEDBACKS), epropUpdate: pick(EPROP_UPDATES), epropKappa: rng.uniform() * 0.99,
+      emstdpFeedback: pick(EMSTDP_FEEDBACKS), emstdpLr: rng.uniform() * 0.01, emstdpEpsilon: sometimes(() => 0.5 + rng.uniform() * 5, null),
+      bpstdpMu: rng.uniform() * 0.01, bpstdpWindow: 1 + rng.below(10), bpstdpInputGain: rng.uniform(), bpstdpTeacherRate: rng.uniform(),
+    }), base.spikingRules),
+    training: sometimes(() => ({
+      // MSE needs spike counts on spiking networks; the repair test below covers the refusal.
+      loss: kind === 'rate' ? pick(['cross-entropy', 'mse'] as const) : 'cross-entropy', tiedDecay: sometimes(() => rng.uniform() * 0.1, null),
+      init: pick(INITS), inputScaling: pick(INPUT_SCALINGS), lrSchedule: pick(LR_SCHEDULES), warmupEpochs: sometimes(() => rng.below(3), 0),
+      feedbackLr: sometimes(() => rng.uniform(), null), feedbackInput: pick(FEEDBACK_INPUTS), feedbackNoiseStd: rng.uniform() * 2, feedbackUpdateNoise: sometimes(() => rng.uniform() * 0.1, 0),
+    }), base.training),
     rule,
     coefficients,
-    optimizer: sometimes(() => ({ method: pick(OPTIMIZERS), lr: rng.uniform() * 0.1, momentum: rng.uniform() }), base.optimizer),
+    optimizer: sometimes(() => ({
+      ...base.optimizer, method: pick(OPTIMIZERS), lr: rng.uniform() * 0.1, momentum: rng.uniform(),
+      ...(rng.uniform() < 0.5 ? { beta1: rng.uniform(), beta2: rng.uniform(), eps: 1e-9 + rng.uniform() * 1e-3, weightDecay: rng.uniform() * 0.01 } : {}),
+    }), base.optimizer),
     batchSize: sometimes(() => 1 + rng.below(512), base.batchSize),
     seed: sometimes(() => rng.nextU32(), base.seed),
     epochs: sometimes(() => 1 + rng.below(100), base.epochs),

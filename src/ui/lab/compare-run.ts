@@ -23,6 +23,7 @@ import type { RunController } from '../../engine/session/run-controller';
 import type { SessionEvent, SessionInfo, SessionPhase } from '../../engine/session/session-events';
 import type { DatasetChoice, SessionSpec } from '../../engine/session/session-spec';
 import type { TrainerSnapshot } from '../../engine/session/trainer-snapshot';
+import type { RecordOptions } from '../../engine/spiking/recording';
 import { type Experiment, LIMITS, validateExperiment } from '../experiment/experiment';
 import { type AnyMetricsRecord, ruleColor } from './compare-series';
 import { datasetChoiceFor, sessionSpecFor } from './experiment-spec';
@@ -57,6 +58,8 @@ export interface CompareStartOptions {
   dataset?: DatasetChoice;
   /** Steps between metric records, the same for every rule; by default the session's. */
   metricsEvery?: number;
+  /** What the first rule records for a raster (a spiking run's spikes); the page's single-run views follow that rule. */
+  recordFirst?: RecordOptions;
 }
 
 interface Entry {
@@ -115,9 +118,10 @@ export class CompareRun {
   async start(e: Experiment, options: CompareStartOptions = {}): Promise<SessionInfo[]> {
     const rules = comparedRules(e);
     const dataset = options.dataset ?? datasetChoiceFor(e);
-    const specs: SessionSpec[] = rules.map((rule) => ({
+    const specs: SessionSpec[] = rules.map((rule, i) => ({
       ...sessionSpecFor(e, rule, dataset),
       ...(options.metricsEvery === undefined ? {} : { metricsEvery: options.metricsEvery }),
+      ...(i === 0 && options.recordFirst ? { record: options.recordFirst } : {}),
     }));
     await this.keepOnly(rules);
     const results = await Promise.allSettled(rules.map((rule, i) => this.entries.get(rule)!.controller.start(specs[i]!)));

@@ -5,6 +5,7 @@ import { ConfigError } from '../../engine/errors';
 import type { TrainerSnapshot } from '../../engine/session/trainer-snapshot';
 import { type Experiment, show, validateExperiment } from '../experiment/experiment';
 import { encodeExperiment } from '../experiment/share-link';
+import { withOmittedSettings } from '../experiment/link-fields';
 import type { AnyMetricsRecord } from './compare-series';
 import { networkSizesOf } from './experiment-spec';
 
@@ -228,7 +229,8 @@ export function readModelFile(text: string): ModelImport {
   }
 
   if (!isRecord(doc.experiment)) return fail(`The model file has no experiment (found ${show(doc.experiment)}); it cannot say which network it holds.`);
-  const experiment = doc.experiment as unknown as Experiment;
+  // A file saved before some settings existed holds them implicitly, at their link baselines.
+  const experiment = withOmittedSettings(doc.experiment as unknown as Experiment);
   const invalid = safeProblems(experiment);
   if (invalid.length > 0) return { ok: false, problems: invalid.map((p) => `The model's experiment is not valid: ${p}`) };
 
