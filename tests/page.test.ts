@@ -389,34 +389,36 @@ describe('with WebGPU (SwiftShader)', () => {
     await close();
   }, 90_000);
 
-  test('a lost device is reported and its recovery shown (the events as the session sends them)', async () => {
-    // The worker's device cannot be lost on purpose from here; the session's recovery is tested in
-    // tests/engine/run-session.test.ts. This feeds its events to the page as the worker would.
+  test('a lost device is reported, the run recovers on a new device from its snapshot, and trains on', async () => {
     const { page, errors, close } = await openPage(browser, XOR_RUN);
     await waitUntilReady(page);
     await step(page);
     await step(page);
     const steps = (await records(page)).map((r) => r.step);
+    await collectSessionEvents(page);
+    // The worker's own device is destroyed, as a driver reset would (RunController.simulateDeviceLoss).
     await page.evaluate(() => {
-      const app = document.querySelector('plasticity-app') as unknown as { onSessionEvent(e: unknown): void };
-      app.onSessionEvent({ type: 'device-lost', reason: 'unknown', message: 'The GPU device was lost (unknown): a driver reset.', snapshotStep: 2 });
-      app.onSessionEvent({ type: 'phase', phase: 'recovering' });
+      const app = document.querySelector('plasticity-app') as unknown as { run: { client: { simulateDeviceLoss(): Promise<void> } } };
+      return app.run.client.simulateDeviceLoss();
     });
     const notice = page.locator('run-notices [data-notice="device"]');
-    await expect.poll(() => notice.innerText()).toMatch(/The GPU device was lost[\s\S]*Recovering on a new device from the snapshot at step 2…/);
-    expect(await page.locator('run-controls [role=status]').innerText()).toMatch(/recovering from the last snapshot/);
-    await page.evaluate(() => {
-      const app = document.querySelector('plasticity-app') as unknown as { onSessionEvent(e: unknown): void };
-      app.onSessionEvent({ type: 'recovered', step: 2, adapter: 'swiftshader', message: 'Training continues on a new device from the snapshot at step 2.' });
-      app.onSessionEvent({ type: 'phase', phase: 'paused' });
-      app.onSessionEvent({ type: 'paused', step: 2, reason: 'device-lost' });
-    });
-    await expect.poll(() => notice.innerText()).toMatch(/Recovered on a new device[\s\S]*from the snapshot at step 2\./);
-    expect((await records(page)).map((r) => r.step)).toEqual(steps.filter((s) => s <= 2));
-    expect(await page.locator('run-controls [role=status]').innerText()).toBe('Recovered at step 2.');
+    await expect.poll(() => notice.innerText(), { timeout: 60_000 }).toMatch(/^Recovered on a new device\s+Training continues on a new device from the snapshot at step \d+/);
+    const events = await sessionEvents<{ type: string; reason?: string; snapshotStep?: number | null; step?: number }>(page);
+    const lost = events.find((e) => e.type === 'device-lost')!;
+    const recovered = events.find((e) => e.type === 'recovered')!;
+    expect(lost.reason).toBe('destroyed');
+    // A Step snapshots the paused run, so nothing is trained again.
+    expect(lost.snapshotStep).toBe(steps.at(-1));
+    expect(recovered.step).toBe(lost.snapshotStep);
+    // Metrics after the snapshot belonged to the lost device and are gone; the run goes on from there.
+    expect((await records(page)).map((r) => r.step)).toEqual(steps);
+    await expect.poll(() => page.locator('run-controls [role=status]').innerText()).toMatch(/^Recovered at step \d+\.$/);
+    await step(page);
+    expect((await records(page)).at(-1)!.step).toBeGreaterThan(recovered.step!);
+    await page.screenshot({ path: `${SHOTS}/device-recovered.png`, fullPage: true });
     expect(errors).toEqual([]);
     await close();
-  });
+  }, 120_000);
 
   test('the theme toggle pins dark or light and the page follows', async () => {
     const { page, errors, close } = await openPage(browser, XOR_RUN, undefined, { colorScheme: 'light' });

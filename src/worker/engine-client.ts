@@ -103,6 +103,10 @@ export class EngineClient implements RunController {
     return this.call({ name: 'snapshot' });
   }
 
+  simulateDeviceLoss(): Promise<void> {
+    return this.call({ name: 'simulateDeviceLoss' });
+  }
+
   /** Destroys the session in the worker, then the worker itself. */
   async destroy(): Promise<void> {
     if (this.closed) return;

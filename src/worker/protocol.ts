@@ -25,6 +25,7 @@ export type Command =
   | { name: 'switchRule'; rule: string; options?: RuleSwitchOptions }
   | { name: 'inspect'; request: InspectRequest }
   | { name: 'snapshot' }
+  | { name: 'simulateDeviceLoss' }
   | { name: 'destroy' };
 
 export type CommandName = Command['name'];
@@ -43,6 +44,7 @@ export interface CommandResults {
   switchRule: void;
   inspect: InspectResult;
   snapshot: TrainerSnapshot;
+  simulateDeviceLoss: void;
   destroy: void;
 }
 

@@ -62,6 +62,8 @@ function call(s: RunController, c: Command): Promise<unknown> {
       return s.inspect(c.request);
     case 'snapshot':
       return s.snapshot();
+    case 'simulateDeviceLoss':
+      return s.simulateDeviceLoss();
     case 'destroy':
       return s.destroy();
     default:

@@ -40,6 +40,12 @@ export interface RunController {
   inspect(request: InspectRequest): Promise<InspectResult>;
   /** The run's whole state now, as plain arrays (also kept as the latest snapshot). */
   snapshot(): Promise<TrainerSnapshot>;
+  /**
+   * Destroys the run's GPU device as a driver reset would, so a test or a
+   * classroom demo can watch the recovery from the last snapshot; refused
+   * before a run has a device.
+   */
+  simulateDeviceLoss(): Promise<void>;
   /** Stops and frees the device; the controller cannot be used again. */
   destroy(): Promise<void>;
 }

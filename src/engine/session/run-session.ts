@@ -131,6 +131,8 @@ export class RunSession implements RunController {
     await this.exclusive(async () => {
       const run = this.requireRun();
       await this.guard(run.loop.flush());
+      // A paused run is where a person looks: a lost device should come back exactly here.
+      this.maybeSnapshot(true);
       this.pausedFor('user');
     });
   }
@@ -145,7 +147,7 @@ export class RunSession implements RunController {
       }
       await this.guard(this.trainSteps(run, this.spec!.stepsPerSubmit, () => true));
       await this.guard(run.loop.flush());
-      this.maybeSnapshot(false);
+      this.maybeSnapshot(true);
       if (this.reachedEnd(run)) await this.finish(run);
       else this.setPhase('paused');
     });
@@ -248,6 +250,13 @@ export class RunSession implements RunController {
       if (gen === this.generation) this.keep(s, ++this.snapshotSeq);
       return s;
     });
+  }
+
+  async simulateDeviceLoss(): Promise<void> {
+    await this.recovering;
+    if (!this.ctx) throw new ConfigError('session', 'has no GPU device to lose yet; start a run first.');
+    // The loss handler (watch) reports it and recovers, as for a real loss.
+    this.ctx.device.destroy();
   }
 
   async destroy(): Promise<void> {
