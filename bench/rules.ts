@@ -150,6 +150,7 @@ function presetConfig(p: RulePreset, epochs: number, dataset: DatasetName): Trai
     // Presets describe the 10-epoch run; a shorter run keeps the warm-up's share of it.
     warmupEpochs: ((override?.warmupEpochs ?? 0) * epochs) / TARGET_EPOCHS,
     hidden: [...SHARED.hidden],
+    inputScaling: override?.inputScaling ?? SHARED.inputScaling,
     rule: p.rule,
     coefficients: { ...(p.coefficients ?? {}) },
     feedbackInput: p.feedbackInput ?? DEFAULT_CONFIG.feedbackInput,
@@ -408,8 +409,8 @@ function markdown(r: Report): string {
   lines.push(
     '## Settings of each run',
     '',
-    '| Run | Dataset | Rule | Optimiser | lr | Warm-up | Weight decay | Coefficients of B | B driven by | B lr | Tied decay | Where the settings come from |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| Run | Dataset | Rule | Optimiser | lr | Warm-up | Weight decay | Pixels | Coefficients of B | B driven by | B lr | Tied decay | Where the settings come from |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   );
   // One row per distinct setting: a preset with no per-dataset override gets one row for all datasets.
   const rows = new Map<string, RunResult[]>();
@@ -427,7 +428,7 @@ function markdown(r: Report): string {
     const o = c.optimizer;
     lines.push(
       `| ${x.key} | ${group.map((g) => DATASETS[g.dataset].title).join(', ')} | ${c.rule} | ${o.method === 'momentum' ? `momentum ${o.momentum}` : o.method} | ${sci(o.lr)} | ` +
-        `${c.warmupEpochs ? `${c.warmupEpochs} epoch${c.warmupEpochs === 1 ? '' : 's'}` : '–'} | ${o.weightDecay ? sci(o.weightDecay) : '–'} | ${formatCoefficients(coef)} | ${input} | ` +
+        `${c.warmupEpochs ? `${c.warmupEpochs} epoch${c.warmupEpochs === 1 ? '' : 's'}` : '–'} | ${o.weightDecay ? sci(o.weightDecay) : '–'} | ${c.inputScaling === 'standardize' ? 'standardised' : 'in [0, 1]'} | ${formatCoefficients(coef)} | ${input} | ` +
         `${c.feedbackLr === null ? 'as W' : sci(c.feedbackLr)} | ${rule.tied ? sci(c.tiedDecay ?? rule.tiedDecay ?? 0) : '–'} | ${md(x.source)} |`,
     );
   }
