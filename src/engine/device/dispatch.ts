@@ -1,9 +1,10 @@
 import type { CompiledKernel } from './pipeline-cache';
 
-/** One recorded kernel launch: pipeline, bound buffers and grid, built once and replayed every step. */
+/** One recorded kernel launch: kernel, bound buffers and grid, built once and replayed every step. */
 export interface Dispatch {
   label: string;
-  pipeline: GPUComputePipeline;
+  /** Its pipeline is read when encoded (a batched compilation fills it in later). */
+  kernel: CompiledKernel;
   bindGroup: GPUBindGroup;
   workgroups: readonly [number, number, number];
 }
@@ -20,12 +21,12 @@ export function makeDispatch(
     layout: kernel.layout,
     entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
   });
-  return { label, pipeline: kernel.pipeline, bindGroup, workgroups };
+  return { label, kernel, bindGroup, workgroups };
 }
 
 export function encodeDispatches(pass: GPUComputePassEncoder, dispatches: readonly Dispatch[]): void {
   for (const d of dispatches) {
-    pass.setPipeline(d.pipeline);
+    pass.setPipeline(d.kernel.pipeline);
     pass.setBindGroup(0, d.bindGroup);
     pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
   }

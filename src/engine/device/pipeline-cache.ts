@@ -21,17 +21,35 @@ export function cacheKey(spec: KernelSpec): string {
   return `${spec.name}(${parts.join(',')})`;
 }
 
+/**
+ * A kernel's pipeline and bind-group layout. Inside `PipelineCache.batch` the
+ * pipeline is filled in when its compilation ends, before `batch` resolves;
+ * dispatches read it only when encoded.
+ */
 export interface CompiledKernel {
   key: string;
   pipeline: GPUComputePipeline;
   layout: GPUBindGroupLayout;
 }
 
-/** Builds each (kernel, specialisation) pipeline once, asynchronously, and shares it. */
+interface CacheEntry {
+  kernel: CompiledKernel;
+  /** Resolves once `kernel.pipeline` is set. */
+  ready: Promise<CompiledKernel>;
+}
+
+/**
+ * Builds each (kernel, specialisation) pipeline once, asynchronously, and shares it.
+ * `get` resolves once the pipeline is compiled; inside `batch` it resolves at
+ * once, so a builder that awaits kernel after kernel still has every pipeline
+ * compiling at the same time (Dawn compiles them on several threads).
+ */
 export class PipelineCache {
-  private compiled = new Map<string, Promise<CompiledKernel>>();
+  private compiled = new Map<string, CacheEntry>();
   private layouts = new Map<string, GPUBindGroupLayout>();
   private modules = new Map<string, GPUShaderModule>();
+  /** The compilations started inside the open batch; null outside one. */
+  private batched: Promise<CompiledKernel>[] | null = null;
 
   constructor(private readonly device: GPUDevice) {}
 
@@ -42,26 +60,62 @@ export class PipelineCache {
       entry = this.compile(spec, key);
       this.compiled.set(key, entry);
     }
-    return entry;
+    if (this.batched) {
+      this.batched.push(entry.ready);
+      return Promise.resolve(entry.kernel);
+    }
+    return entry.ready;
+  }
+
+  /**
+   * Runs `build` with every pipeline it asks for compiling concurrently, and
+   * resolves once all of them are ready. A compilation error rejects it, after
+   * `discard` has freed what `build` made. Batches join an open one rather than nest.
+   */
+  async batch<T>(build: () => Promise<T>, discard: (value: T) => void = () => {}): Promise<T> {
+    if (this.batched) return build();
+    const started: Promise<CompiledKernel>[] = [];
+    this.batched = started;
+    let value: T;
+    try {
+      value = await build();
+    } finally {
+      this.batched = null;
+    }
+    try {
+      await Promise.all(started);
+    } catch (e) {
+      discard(value);
+      throw e;
+    }
+    return value;
   }
 
   get size(): number {
     return this.compiled.size;
   }
 
-  private async compile(spec: KernelSpec, key: string): Promise<CompiledKernel> {
+  private compile(spec: KernelSpec, key: string): CacheEntry {
     const layout = this.layoutFor(spec.bindings);
     let module = this.modules.get(spec.name);
     if (!module) {
       module = this.device.createShaderModule({ label: spec.name, code: spec.source });
       this.modules.set(spec.name, module);
     }
-    const pipeline = await this.device.createComputePipelineAsync({
-      label: key,
-      layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
-      compute: { module, entryPoint: 'main', constants: { ...(spec.constants ?? {}) } },
-    });
-    return { key, pipeline, layout };
+    const kernel = { key, layout } as CompiledKernel;
+    const ready = this.device
+      .createComputePipelineAsync({
+        label: key,
+        layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+        compute: { module, entryPoint: 'main', constants: { ...(spec.constants ?? {}) } },
+      })
+      .then((pipeline) => {
+        kernel.pipeline = pipeline;
+        return kernel;
+      });
+    // A failed compilation is reported by whoever awaits it; a retry compiles afresh.
+    ready.catch(() => this.compiled.delete(key));
+    return { kernel, ready };
   }
 
   // Explicit layouts: 'auto' would drop bindings a specialisation leaves unused.

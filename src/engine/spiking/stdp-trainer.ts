@@ -68,7 +68,11 @@ export class StdpTrainer extends StepLoop<SpikingMetricsRecord> {
       throw new ConfigError('batchSize', `is ${config.batchSize} but the training set has only ${data.train.count} examples.`);
     }
     const loop = { ...DEFAULTS, ...opts };
-    const { value, group } = await ctx.buffers.grouped(() => StdpTrainer.build(ctx, data, config, loop));
+    // Every pipeline compiles at once; nothing is encoded before they are all ready.
+    const { value, group } = await ctx.pipelines.batch(
+      () => ctx.buffers.grouped(() => StdpTrainer.build(ctx, data, config, loop)),
+      (built) => built.group.destroy(),
+    );
     const [net, trainStep, evaluation, metrics, clock, reader, order, state] = value;
     const res = { metrics, clock, reader, order, trainCount: data.train.count, shuffle: new Rng(config.seed).fork(3), buffers: group };
     return new StdpTrainer(ctx, config, data, net, trainStep, evaluation, [...networkState(net), ...state], loop, res);

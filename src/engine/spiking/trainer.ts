@@ -143,7 +143,11 @@ export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
   static async create(ctx: GpuContext, data: GpuDataset, config: SpikingConfig, opts: SpikingTrainerOptions = {}): Promise<SpikingTrainer> {
     validateSpikingConfig(config);
     if (isStdpRule(config.rule)) throw new ConfigError('rule', `${config.rule} trains with its own neurons and updates: create it with createSpikingTrainer.`);
-    const { value, group } = await ctx.buffers.grouped(() => SpikingTrainer.build(ctx, data, config, opts));
+    // Every pipeline compiles at once; nothing is encoded before they are all ready.
+    const { value, group } = await ctx.pipelines.batch(
+      () => ctx.buffers.grouped(() => SpikingTrainer.build(ctx, data, config, opts)),
+      (built) => built.group.destroy(),
+    );
     const [net, options, metrics, clock, order, reader, variant, buildVariant, probeStep, updates, shuffle, batch, recorder] = value;
     const res = { metrics, clock, reader, order, trainCount: data.train.count, shuffle, buffers: group };
     return new SpikingTrainer(ctx, config, data, net, options, variant, buildVariant, probeStep, updates, batch, recorder, res);

@@ -110,15 +110,20 @@ export class Trainer extends StepLoop<MetricsRecord> {
 
   static async create(ctx: GpuContext, data: GpuDataset, config: TrainConfig, opts: TrainerOptions = {}): Promise<Trainer> {
     validateConfig(config);
-    const { value, group } = await ctx.buffers.grouped(() => Trainer.build(ctx, data, config, opts));
+    // Every pipeline of the trainer compiles at once; nothing is encoded before they are all ready.
+    const { value, group, program } = await ctx.pipelines.batch(async () => {
+      const { value, group } = await ctx.buffers.grouped(() => Trainer.build(ctx, data, config, opts));
+      try {
+        return { value, group, program: await buildRuleProgram(ctx, value[0], value[2], config, value[1].bpAngles) };
+      } catch (e) {
+        group.destroy();
+        throw e;
+      }
+    }, (built) => {
+      built.program.buffers.destroy();
+      built.group.destroy();
+    });
     const [net, options, parts, reader, evaluation, shuffle] = value;
-    let program: RuleProgram;
-    try {
-      program = await buildRuleProgram(ctx, net, parts, config, options.bpAngles);
-    } catch (e) {
-      group.destroy();
-      throw e;
-    }
     const res = { metrics: parts.metrics, clock: parts.clock, reader, order: parts.order, trainCount: data.train.count, shuffle, buffers: group };
     return new Trainer(ctx, config, data, net, options, parts, program, evaluation, res);
   }
