@@ -14,8 +14,10 @@ export default defineConfig({
   logLevel: 'warn',
   ssr: {
     target: 'node',
-    // Dawn is a native addon: it must be loaded from node_modules at run time.
-    external: ['webgpu'],
+    // Dawn is a native addon: it must be loaded from node_modules at run time. The
+    // speed benchmark's browser half drives Chromium (playwright-core) and serves
+    // its page with Vite's dev server: both stay packages, loaded at run time.
+    external: ['webgpu', 'playwright-core', 'vite'],
   },
   build: {
     ssr: true,
@@ -34,7 +36,7 @@ export default defineConfig({
         'bench-snn': 'bench/snn.ts',
         'bench-speed': 'bench/speed.ts',
       },
-      external: ['webgpu', /^node:/, ...builtinModules],
+      external: ['webgpu', 'playwright-core', 'vite', /^node:/, ...builtinModules],
       output: {
         format: 'es',
         entryFileNames: '[name].js',
