@@ -104,6 +104,9 @@ const FASHION_RANDOM_FEEDBACK: DatasetOverride = {
 //   fa  lr 0.02  86.65%  (loss rose to 1.13 in epoch 3, then fell to 0.38 under the cosine)
 //   fa  lr 0.03  84.45%  (loss 12.7 in epoch 3; it never recovered)
 //   dfa lr 0.02  87.70%
+// On the full 10,000 test examples (bench:rules): fa 85.57% (85.33% before, at
+// 0.01), dfa 86.47% (85.73%). The first 2,000 test examples run ~1 pp easier
+// than the whole set (fa: 86.65% against 85.57%, the same weights).
 const FASHION_FIXED_FEEDBACK: DatasetOverride = {
   optimizer: { lr: 0.02, weightDecay: 5e-4 },
   warmupEpochs: 1,
@@ -143,7 +146,8 @@ export const RULE_PRESETS: readonly RulePreset[] = [
       'fashion-mnist': {
         // Pixels in [0, 1] gave 88.80% (88.81% with L2 5e-4 against overfitting: no
         // difference). Standardised pixels (Fashion's mean 0.29 is 2.2x MNIST's, so the
-        // first layer sees a large common offset) gave 89.90% on 2,000 test examples.
+        // first layer sees a large common offset) gave 89.90% on 2,000 test examples,
+        // 89.33% on all 10,000 (bench:rules).
         inputScaling: 'standardize',
         why: 'standardised pixels: in [0, 1] bp reached 88.80% (and 88.81% with L2 5e-4), 89.90% standardised on 2,000 test examples.',
       },
