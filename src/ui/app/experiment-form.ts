@@ -145,6 +145,10 @@ export class ExperimentForm extends LitElement {
         gap: 0.75rem;
         align-items: end;
       }
+      /* A right-hand field's explanation grows leftwards, inside the card. */
+      .pair > .field:nth-child(2) > .help {
+        left: auto;
+      }
       .note {
         color: var(--muted);
         font-size: 0.82rem;
