@@ -4,7 +4,10 @@
 // the copies of the backward passes.
 //
 // Each invocation computes a 4 x 4 block of C in four vec4 registers, without
-// workgroup memory: on software Vulkan this beats tiled kernels by far.
+// workgroup memory, from scalar loads: the 'scalar' variant, which takes any
+// shape. matmul_vec4.wgsl (8 x 8 blocks from vec4 loads), matmul_subgroup.wgsl,
+// matmul_tiled.wgsl and matmul_splitk.wgsl are the faster variants;
+// src/engine/kernels/matmul-variants.ts chooses among them.
 //
 // EPILOGUE
 //   0: C = v

@@ -1,14 +1,17 @@
-// matmul.wgsl against the float64 reference: every transpose combination,
-// epilogue and activation, at shapes that are not multiples of the 4x4 blocks
-// or the 8x8 workgroups.
+// matmul against the float64 reference: every kernel variant (forced, so the
+// software adapter runs the hardware kernels too), every transpose combination,
+// epilogue and activation, at shapes that are not multiples of any variant's
+// blocks, tiles or workgroups, and at shapes that fit them (the check-free paths).
 import { afterAll, describe, expect, it } from 'vitest';
+import { GpuContext, type GpuEntry } from '../../src/engine/device/gpu-context';
+import { nodeGpu } from '../../src/engine/device/node-gpu';
+import { ConfigError } from '../../src/engine/errors';
 import { ACTIVATIONS, type Activation } from '../../src/engine/kernels/activation';
-import { type Epilogue, matmul } from '../../src/engine/kernels/matmul';
+import { chooseMatmulVariant, type Epilogue, isSoftwareAdapter, matmul, type MatmulVariant, variantUnsupported } from '../../src/engine/kernels/matmul';
+import { vec4Aligned, VARIANT_KERNELS } from '../../src/engine/kernels/matmul-variants';
 import { activate } from '../../src/engine/reference/activation';
 import { type EpilogueRef, matmulRef } from '../../src/engine/reference/matmul';
 import { destroyContext, free, getContext, readF32, relErr, run, seededArray, upload, zeros } from '../gpu-harness';
-
-afterAll(destroyContext);
 
 type EpilogueCase =
   | { kind: 'none' }
@@ -26,10 +29,12 @@ interface MatmulCase {
   transB: boolean;
   alpha: number;
   epilogue: EpilogueCase;
+  /** Forced kernel; absent: the adapter's choice. */
+  variant?: MatmulVariant;
 }
 
 // f32 accumulation with fma against float64: the measured error is ~1e-6 even
-// at K = 784, so one bound serves every shape here.
+// at K = 785, so one bound serves every shape and summation order here.
 const TOL = 1e-5;
 
 const TRANSPOSES = [
@@ -47,6 +52,16 @@ const EPILOGUES: EpilogueCase[] = [
   ...ACTIVATIONS.map((act) => ({ kind: 'gate' as const, act })),
 ];
 
+// The five epilogue kinds, with activations that exercise both branches of the
+// gate and the bias-act store (relu's kink, tanh's curve).
+const EPILOGUE_KINDS: EpilogueCase[] = [
+  { kind: 'none' },
+  { kind: 'axpby', beta: -0.5 },
+  { kind: 'accumulate', beta: 0.9 },
+  { kind: 'bias-act', act: 'tanh' },
+  { kind: 'gate', act: 'relu' },
+];
+
 // Shapes the epilogue grid cycles through: none a multiple of 4 or 8.
 const GRID_SHAPES = [
   [17, 65, 3],
@@ -60,6 +75,25 @@ const GRID_SHAPES = [
 
 const SIZES = [1, 3, 17, 65, 257];
 
+// Sizes that are not multiples of any block (4 x 4, 8 x 8, 16 x 4), tile (32, 64,
+// 128) or workgroup; ODD4 are their multiple-of-4 neighbours for the dimensions
+// the vec4 kernels read as vec4 (still no multiple of 8).
+const ODD = [1, 3, 17, 65, 257, 785];
+const ODD4 = [4, 12, 20, 68, 260, 788];
+
+/** Shapes (M, N, K) for a variant: odd, but aligned where the variant needs vec4 reads. */
+const VARIANT_SHAPES = [
+  [0, 1, 2],
+  [1, 2, 0],
+  [2, 0, 3],
+  [3, 4, 1],
+  [4, 3, 2],
+  [2, 5, 1],
+  [5, 1, 2],
+  [1, 1, 5],
+  [3, 3, 3],
+] as const;
+
 function describeEpilogue(e: EpilogueCase): string {
   return 'act' in e ? `${e.kind}(${e.act})` : e.kind;
 }
@@ -68,9 +102,30 @@ function tname(transA: boolean, transB: boolean): string {
   return `${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`;
 }
 
+/** Picks each dimension from ODD, or ODD4 where the vec4 kernels need a multiple of 4. */
+function shapeFor(variant: MatmulVariant, transA: boolean, transB: boolean, [i, j, l]: readonly [number, number, number]) {
+  const aligned = variant === 'vec4' || variant === 'subgroup';
+  return {
+    M: (aligned && transA ? ODD4 : ODD)[i],
+    N: (aligned && !transB ? ODD4 : ODD)[j],
+    K: (aligned ? ODD4 : ODD)[l],
+  };
+}
+
+/** Multiples of the variant's workgroup tile in M and N (and of 8 in K): its bounds-check-free path. */
+const FITTING: Record<MatmulVariant, readonly [number, number, number]> = {
+  scalar: [64, 96, 36],
+  vec4: [128, 64, 68],
+  subgroup: [128, 96, 36],
+  tiled: [256, 128, 40],
+  splitk: [64, 96, 132],
+};
+
+const VARIANTS: MatmulVariant[] = ['scalar', 'vec4', 'subgroup', 'tiled', 'splitk'];
+
 const cases: MatmulCase[] = [];
 
-// 1. Every transpose combination x every epilogue x every activation.
+// 1. The adapter's choice: every transpose combination x every epilogue x every activation.
 let g = 0;
 for (const [transA, transB] of TRANSPOSES) {
   for (const epilogue of EPILOGUES) {
@@ -81,7 +136,7 @@ for (const [transA, transB] of TRANSPOSES) {
   }
 }
 
-// 2. Every (M, N, K) from the odd sizes, cycling the transposes and plain/axpby.
+// 2. The adapter's choice: every (M, N, K) from the odd sizes, cycling the transposes and plain/axpby.
 let s = 0;
 for (const M of SIZES) {
   for (const N of SIZES) {
@@ -94,76 +149,222 @@ for (const M of SIZES) {
   }
 }
 
-// 3. The products of a 784-256-10 network trained on batches of 128.
-cases.push(
-  { name: 'forward 128x256x784 NN bias-act(relu)', M: 128, N: 256, K: 784, transA: false, transB: false, alpha: 1, epilogue: { kind: 'bias-act', act: 'relu' } },
+// 3. The products of a 784-256-10 network trained on batches of 128, chosen and forced.
+const TRAINING = [
+  { name: 'forward 128x256x784 NT bias-act(relu)', M: 128, N: 256, K: 784, transA: false, transB: true, alpha: 1, epilogue: { kind: 'bias-act', act: 'relu' } },
   { name: 'weight grad 784x256x128 TN accumulate', M: 784, N: 256, K: 128, transA: true, transB: false, alpha: 1 / 128, epilogue: { kind: 'accumulate', beta: 0.5 } },
   { name: 'backward delta 128x784x256 NT gate(tanh)', M: 128, N: 784, K: 256, transA: false, transB: true, alpha: 1, epilogue: { kind: 'gate', act: 'tanh' } },
-);
+  { name: 'output 128x10x256 NT bias-act(identity)', M: 128, N: 10, K: 256, transA: false, transB: true, alpha: 1, epilogue: { kind: 'bias-act', act: 'identity' } },
+] as const satisfies readonly Omit<MatmulCase, 'variant'>[];
+for (const c of TRAINING) {
+  cases.push({ ...c });
+  for (const variant of VARIANTS) {
+    if ((variant === 'vec4' || variant === 'subgroup') && !vec4Aligned(c)) continue;
+    cases.push({ ...c, name: `${variant}: ${c.name}`, variant });
+  }
+}
+
+// 4. Every variant, forced: every transpose x every epilogue kind on odd shapes,
+// odd shapes x transposes on plain/axpby, and the fitting (check-free) path
+// with every transpose.
+let f = 0;
+for (const variant of VARIANTS) {
+  let v = 0;
+  for (const [transA, transB] of TRANSPOSES) {
+    for (const epilogue of EPILOGUE_KINDS) {
+      const { M, N, K } = shapeFor(variant, transA, transB, VARIANT_SHAPES[v % VARIANT_SHAPES.length]);
+      const alpha = v % 2 === 0 ? 1 : -0.75;
+      v++;
+      cases.push({ name: `${variant}: ${M}x${N}x${K} ${tname(transA, transB)} ${describeEpilogue(epilogue)}`, M, N, K, transA, transB, alpha, epilogue, variant });
+    }
+    for (const idx of VARIANT_SHAPES) {
+      const { M, N, K } = shapeFor(variant, transA, transB, idx);
+      const epilogue: EpilogueCase = v++ % 2 === 0 ? { kind: 'none' } : { kind: 'axpby', beta: 2 };
+      cases.push({ name: `${variant}: ${M}x${N}x${K} ${tname(transA, transB)} ${epilogue.kind}`, M, N, K, transA, transB, alpha: 1, epilogue, variant });
+    }
+    // One epilogue per transpose here (cycling): each specialisation is a compile of a
+    // large kernel on the software adapter, and the epilogue code does not depend on FIT.
+    const [M, N, K] = FITTING[variant];
+    const epilogue = EPILOGUE_KINDS[(f++ + 2) % EPILOGUE_KINDS.length];
+    cases.push({ name: `${variant}: fitting ${M}x${N}x${K} ${tname(transA, transB)} ${describeEpilogue(epilogue)}`, M, N, K, transA, transB, alpha: 1.5, epilogue, variant });
+  }
+}
+
+/** The adapter's WebGPU entry with the 'subgroups' feature asked for (GpuContext.create asks for none). */
+function withSubgroups(gpu: GpuEntry): GpuEntry {
+  return {
+    async requestAdapter(options) {
+      const adapter = await gpu.requestAdapter(options);
+      if (!adapter?.features.has('subgroups')) return adapter;
+      return new Proxy(adapter, {
+        get(target, prop) {
+          if (prop === 'requestDevice') {
+            return (desc?: GPUDeviceDescriptor) => target.requestDevice({ ...desc, requiredFeatures: [...(desc?.requiredFeatures ?? []), 'subgroups'] });
+          }
+          const v = Reflect.get(target, prop, target);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+    },
+  };
+}
+
+// The subgroup kernel runs on a second device that has the feature.
+let subgroupCtx: Promise<GpuContext> | null = null;
+function getSubgroupContext(): Promise<GpuContext> {
+  subgroupCtx ??= GpuContext.create(withSubgroups(nodeGpu()));
+  return subgroupCtx;
+}
+
+afterAll(async () => {
+  if (subgroupCtx) (await subgroupCtx).destroy();
+  await destroyContext();
+});
+
+async function contextFor(c: MatmulCase): Promise<GpuContext> {
+  return c.variant === 'subgroup' ? getSubgroupContext() : getContext();
+}
+
+async function runCase(ci: number, c: MatmulCase): Promise<void> {
+  const ctx = await contextFor(c);
+  const { M, N, K } = c;
+  const A = seededArray(M * K, 11 + ci);
+  const B = seededArray(K * N, 1000 + ci);
+  // Pre-activations in [-2, 2] so sign/step see both sides of |a| <= 1.
+  const D = seededArray(c.epilogue.kind === 'bias-act' ? N : M * N, 5000 + ci, 2);
+  const C0 = seededArray(M * N, 9000 + ci);
+  const bufA = upload(ctx, A);
+  const bufB = upload(ctx, B);
+  const bufD = upload(ctx, D);
+  const bufC = upload(ctx, C0);
+  const bufE = zeros(ctx, M * N);
+
+  const e = c.epilogue;
+  let epilogue: Epilogue;
+  let ref: EpilogueRef;
+  switch (e.kind) {
+    case 'none':
+      epilogue = e;
+      ref = e;
+      break;
+    case 'axpby':
+      epilogue = { kind: 'axpby', beta: e.beta, addend: bufD };
+      ref = { kind: 'axpby', beta: e.beta, addend: D };
+      break;
+    case 'bias-act':
+      epilogue = { kind: 'bias-act', bias: bufD, act: e.act, activations: bufE };
+      ref = { kind: 'bias-act', bias: D, act: e.act };
+      break;
+    case 'gate':
+      epilogue = { kind: 'gate', preact: bufD, act: e.act };
+      ref = { kind: 'gate', preact: D, act: e.act };
+      break;
+    case 'accumulate':
+      epilogue = { kind: 'accumulate', beta: e.beta };
+      ref = { kind: 'accumulate', beta: e.beta, C: C0 };
+      break;
+  }
+
+  const d = await matmul(ctx, { M, N, K, A: bufA, B: bufB, C: bufC, transA: c.transA, transB: c.transB, alpha: c.alpha, epilogue, ...(c.variant ? { variant: c.variant } : {}) });
+  // The pipeline is the forced kernel's (its label is the cache key).
+  if (c.variant) expect(d.kernel.key.startsWith(`${VARIANT_KERNELS[c.variant].name}(`)).toBe(true);
+  run(ctx, [d]);
+  const C = await readF32(ctx, bufC, M * N);
+  const expected = matmulRef({ M, N, K, A, B, transA: c.transA, transB: c.transB, alpha: c.alpha, epilogue: ref });
+  expect(relErr(C, expected.C)).toBeLessThanOrEqual(TOL);
+
+  if (e.kind === 'bias-act') {
+    const E = await readF32(ctx, bufE, M * N);
+    // The epilogue applies act to exactly the C it stored...
+    const fromGpuPre = Float64Array.from(C, (a) => activate(e.act, a));
+    expect(relErr(E, fromGpuPre)).toBeLessThanOrEqual(TOL);
+    // ...and for continuous activations that also matches act(reference pre).
+    // (sign/step may flip where the f32 and f64 sums straddle 0.)
+    if (e.act !== 'sign' && e.act !== 'step') expect(relErr(E, expected.E!)).toBeLessThanOrEqual(TOL);
+  }
+  free(ctx, [bufA, bufB, bufD, bufC, bufE]);
+}
+
+// Whether this adapter can run the subgroup kernel at all (lavapipe: yes).
+const subgroupsHere = await (async () => {
+  const ctx = await getSubgroupContext();
+  return !variantUnsupported(ctx, { M: 4, N: 4, K: 4 }, 'subgroup');
+})();
 
 describe('matmul', () => {
   it('covers every transpose x epilogue x activation', () => {
-    const seen = new Set(cases.map((c) => `${tname(c.transA, c.transB)} ${describeEpilogue(c.epilogue)}`));
+    const seen = new Set(cases.filter((c) => !c.variant).map((c) => `${tname(c.transA, c.transB)} ${describeEpilogue(c.epilogue)}`));
     expect(seen.size).toBe(4 * (3 + 2 * ACTIVATIONS.length));
   });
 
+  it('covers every variant x transpose x epilogue kind on odd shapes, and every transpose on fitting ones', () => {
+    for (const variant of VARIANTS) {
+      const mine = cases.filter((c) => c.variant === variant);
+      const combos = new Set(mine.map((c) => `${tname(c.transA, c.transB)} ${c.epilogue.kind}`));
+      expect(combos.size).toBe(4 * 5);
+      const [fm, fn] = FITTING[variant];
+      const fitting = mine.filter((c) => c.M === fm && c.N === fn);
+      expect(new Set(fitting.map((c) => tname(c.transA, c.transB))).size).toBe(4);
+      expect(new Set(fitting.map((c) => c.epilogue.kind)).size).toBe(4);
+      // Odd: some shape is a multiple of neither 4 nor 8 in M or N.
+      expect(mine.some((c) => c.M % 4 !== 0 || c.N % 4 !== 0)).toBe(true);
+    }
+  });
+
   for (const [ci, c] of cases.entries()) {
-    it(c.name, async () => {
-      const ctx = await getContext();
-      const { M, N, K } = c;
-      const A = seededArray(M * K, 11 + ci);
-      const B = seededArray(K * N, 1000 + ci);
-      // Pre-activations in [-2, 2] so sign/step see both sides of |a| <= 1.
-      const D = seededArray(c.epilogue.kind === 'bias-act' ? N : M * N, 5000 + ci, 2);
-      const C0 = seededArray(M * N, 9000 + ci);
-      const bufA = upload(ctx, A);
-      const bufB = upload(ctx, B);
-      const bufD = upload(ctx, D);
-      const bufC = upload(ctx, C0);
-      const bufE = zeros(ctx, M * N);
-
-      const e = c.epilogue;
-      let epilogue: Epilogue;
-      let ref: EpilogueRef;
-      switch (e.kind) {
-        case 'none':
-          epilogue = e;
-          ref = e;
-          break;
-        case 'axpby':
-          epilogue = { kind: 'axpby', beta: e.beta, addend: bufD };
-          ref = { kind: 'axpby', beta: e.beta, addend: D };
-          break;
-        case 'bias-act':
-          epilogue = { kind: 'bias-act', bias: bufD, act: e.act, activations: bufE };
-          ref = { kind: 'bias-act', bias: D, act: e.act };
-          break;
-        case 'gate':
-          epilogue = { kind: 'gate', preact: bufD, act: e.act };
-          ref = { kind: 'gate', preact: D, act: e.act };
-          break;
-        case 'accumulate':
-          epilogue = { kind: 'accumulate', beta: e.beta };
-          ref = { kind: 'accumulate', beta: e.beta, C: C0 };
-          break;
-      }
-
-      const d = await matmul(ctx, { M, N, K, A: bufA, B: bufB, C: bufC, transA: c.transA, transB: c.transB, alpha: c.alpha, epilogue });
-      run(ctx, [d]);
-      const C = await readF32(ctx, bufC, M * N);
-      const expected = matmulRef({ M, N, K, A, B, transA: c.transA, transB: c.transB, alpha: c.alpha, epilogue: ref });
-      expect(relErr(C, expected.C)).toBeLessThanOrEqual(TOL);
-
-      if (e.kind === 'bias-act') {
-        const E = await readF32(ctx, bufE, M * N);
-        // The epilogue applies act to exactly the C it stored...
-        const fromGpuPre = Float64Array.from(C, (a) => activate(e.act, a));
-        expect(relErr(E, fromGpuPre)).toBeLessThanOrEqual(TOL);
-        // ...and for continuous activations that also matches act(reference pre).
-        // (sign/step may flip where the f32 and f64 sums straddle 0.)
-        if (e.act !== 'sign' && e.act !== 'step') expect(relErr(E, expected.E!)).toBeLessThanOrEqual(TOL);
-      }
-      free(ctx, [bufA, bufB, bufD, bufC, bufE]);
-    });
+    it.skipIf(c.variant === 'subgroup' && !subgroupsHere)(c.name, () => runCase(ci, c));
   }
+});
+
+describe('matmul variant choice', () => {
+  const summary = (over: Partial<GpuContext['adapter']>) => ({ vendor: '', architecture: '', device: '', description: '', ...over });
+
+  it('tells software adapters from hardware ones', () => {
+    expect(isSoftwareAdapter(summary({ vendor: 'mesa', architecture: 'software', description: 'llvmpipe: Mesa 25.0.7' }))).toBe(true);
+    expect(isSoftwareAdapter(summary({ vendor: 'google', architecture: 'swiftshader', device: 'swiftshader device' }))).toBe(true);
+    expect(isSoftwareAdapter(summary({ vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H100 80GB HBM3' }))).toBe(false);
+    expect(isSoftwareAdapter(summary({ vendor: 'apple', architecture: 'metal-3' }))).toBe(false);
+  });
+
+  it('gives this software adapter the register-blocked kernels', async () => {
+    const ctx = await getContext();
+    expect(isSoftwareAdapter(ctx.adapter)).toBe(true);
+    // The engine's device has no 'subgroups': vec4 where the operands align, else scalar.
+    expect(chooseMatmulVariant(ctx, { M: 128, N: 256, K: 784, transB: true })).toBe('vec4');
+    expect(chooseMatmulVariant(ctx, { M: 256, N: 784, K: 128, transA: true })).toBe('vec4');
+    expect(chooseMatmulVariant(ctx, { M: 10, N: 256, K: 128, transA: true })).toBe('scalar');
+    expect(chooseMatmulVariant(ctx, { M: 17, N: 65, K: 3 })).toBe('scalar');
+    // Too narrow for 64-column tiles: the 32-column scalar kernel wastes less.
+    expect(chooseMatmulVariant(ctx, { M: 128, N: 10, K: 256, transB: true })).toBe('scalar');
+  });
+
+  it.skipIf(!subgroupsHere)('gives a device with 8-wide subgroups the subgroup kernel', async () => {
+    const ctx = await getSubgroupContext();
+    expect(chooseMatmulVariant(ctx, { M: 128, N: 256, K: 784, transB: true })).toBe('subgroup');
+    expect(chooseMatmulVariant(ctx, { M: 17, N: 65, K: 3 })).toBe('scalar');
+  });
+
+  it('refuses a forced variant that cannot compute the product, naming what it needs', async () => {
+    const ctx = await getContext();
+    const buf = zeros(ctx, 64);
+    const args = { M: 3, N: 5, K: 7, A: buf, B: buf, C: zeros(ctx, 64) };
+    await expect(matmul(ctx, { ...args, variant: 'vec4' })).rejects.toThrow(ConfigError);
+    await expect(matmul(ctx, { ...args, variant: 'vec4' })).rejects.toThrow(/K % 4 == 0/);
+    // The engine's device has no 'subgroups'.
+    await expect(matmul(ctx, { ...args, M: 4, N: 4, K: 4, variant: 'subgroup' })).rejects.toThrow(/subgroups/);
+    // The any-shape kernels take it.
+    for (const variant of ['scalar', 'tiled', 'splitk'] as const) await expect(matmul(ctx, { ...args, variant })).resolves.toBeDefined();
+  });
+
+  it('keys pipelines by kernel and specialisation', async () => {
+    const ctx = await getContext();
+    const buf = zeros(ctx, 128 * 128);
+    const key = async (M: number, N: number, K: number, variant: MatmulVariant) =>
+      (await matmul(ctx, { M, N, K, A: buf, B: buf, C: zeros(ctx, M * N), transB: true, variant })).kernel.key;
+    expect(await key(128, 128, 64, 'vec4')).toBe('matmul_vec4(ACT=0,EPILOGUE=0,FIT_M=1,FIT_N=1,TRANS_A=0,TRANS_B=1)');
+    expect(await key(100, 128, 64, 'vec4')).toBe('matmul_vec4(ACT=0,EPILOGUE=0,FIT_M=0,FIT_N=1,TRANS_A=0,TRANS_B=1)');
+    expect(await key(128, 128, 60, 'tiled')).toBe('matmul_tiled(ACT=0,EPILOGUE=0,FIT_K=0,FIT_M=1,FIT_N=1,TRANS_A=0,TRANS_B=1)');
+    expect(await key(96, 64, 60, 'splitk')).toBe('matmul_splitk(ACT=0,EPILOGUE=0,FIT_M=1,FIT_N=1,TRANS_A=0,TRANS_B=1)');
+    expect(await key(6, 8, 60, 'scalar')).toBe('matmul(ACT=0,EPILOGUE=0,FITS=0,TRANS_A=0,TRANS_B=1)');
+  });
 });

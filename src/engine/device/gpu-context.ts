@@ -62,7 +62,10 @@ export class GpuContext {
     }
     // Ask for the adapter's own maxima: datasets and wide layers need more than the defaults.
     const want = adapter.limits;
+    // Subgroups let the matmul share loaded rows across lanes (matmul-variants.ts): 2-3x on software adapters.
+    const requiredFeatures: GPUFeatureName[] = adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [];
     const device = await adapter.requestDevice({
+      requiredFeatures,
       requiredLimits: {
         maxStorageBufferBindingSize: want.maxStorageBufferBindingSize,
         maxBufferSize: want.maxBufferSize,

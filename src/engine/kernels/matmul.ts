@@ -1,7 +1,10 @@
 import type { GpuContext } from '../device/gpu-context';
-import { type Dispatch, grid2d, makeDispatch, packUniforms } from '../device/dispatch';
+import { type Dispatch, makeDispatch, packUniforms } from '../device/dispatch';
+import { ConfigError } from '../errors';
 import { type Activation, activationId } from './activation';
-import { SHADERS } from './sources';
+import { chooseMatmulVariant, type MatmulVariant, VARIANT_KERNELS, variantUnsupported } from './matmul-variants';
+
+export { chooseMatmulVariant, isSoftwareAdapter, MATMUL_VARIANTS, type MatmulVariant, variantUnsupported } from './matmul-variants';
 
 /** What happens to alpha * op(A) op(B) before it is stored in C (see matmul.wgsl). */
 export type Epilogue =
@@ -28,6 +31,11 @@ export interface MatmulArgs {
   alpha?: number;
   epilogue?: Epilogue;
   label?: string;
+  /**
+   * Force one kernel (tests, benchmarks) instead of the adapter's choice
+   * (`chooseMatmulVariant`); throws a ConfigError if it cannot compute this product here.
+   */
+  variant?: MatmulVariant | 'auto';
 }
 
 /** C = epilogue(alpha * op(A) op(B)): every dense product of forward, backward and alignment passes. */
@@ -36,16 +44,18 @@ export async function matmul(ctx: GpuContext, args: MatmulArgs): Promise<Dispatc
   const act = ep.kind === 'bias-act' || ep.kind === 'gate' ? activationId(ep.act) : 0;
   const beta = ep.kind === 'axpby' || ep.kind === 'accumulate' ? ep.beta : 0;
   const label = args.label ?? 'matmul';
+  const variant = resolveVariant(ctx, args);
+  const v = VARIANT_KERNELS[variant];
   const kernel = await ctx.pipelines.get({
-    name: 'matmul',
-    source: SHADERS.matmul,
+    name: v.name,
+    source: v.source,
     bindings: ['uniform', 'read', 'read', 'read', 'write', 'write'],
     constants: {
       TRANS_A: args.transA ? 1 : 0,
       TRANS_B: args.transB ? 1 : 0,
       EPILOGUE: EPILOGUE_ID[ep.kind],
       ACT: act,
-      FITS: args.M % 4 === 0 && args.N % 4 === 0 ? 1 : 0,
+      ...v.fits(args),
     },
   });
   const uniforms = ctx.uniform(
@@ -61,7 +71,19 @@ export async function matmul(ctx: GpuContext, args: MatmulArgs): Promise<Dispatc
   const D =
     ep.kind === 'axpby' ? ep.addend : ep.kind === 'bias-act' ? ep.bias : ep.kind === 'gate' ? ep.preact : ctx.dummy('matmul.D');
   const E = ep.kind === 'bias-act' ? ep.activations : ctx.dummy('matmul.E');
-  return makeDispatch(ctx.device, kernel, [uniforms, args.A, args.B, D, args.C, E], grid2d(Math.ceil(args.N / 4), Math.ceil(args.M / 4), 8, 8), label);
+  return makeDispatch(ctx.device, kernel, [uniforms, args.A, args.B, D, args.C, E], v.grid(args), label);
+}
+
+/** The kernel this product runs on: the forced one (checked) or the adapter's choice. */
+export function resolveVariant(ctx: GpuContext, args: MatmulArgs): MatmulVariant {
+  const forced = args.variant ?? 'auto';
+  if (forced === 'auto') return chooseMatmulVariant(ctx, args);
+  const why = variantUnsupported(ctx, args, forced);
+  if (why) {
+    const t = `${args.transA ? 'T' : 'N'}${args.transB ? 'T' : 'N'}`;
+    throw new ConfigError('matmul.variant', `'${forced}' cannot compute ${args.M}x${args.N}x${args.K} ${t} here: it ${why}`);
+  }
+  return forced;
 }
 
 export function matmulFlops(M: number, N: number, K: number): number {

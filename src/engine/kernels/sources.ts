@@ -3,6 +3,10 @@ import activations from '../../shaders/activations.wgsl?raw';
 import random from '../../shaders/random.wgsl?raw';
 import batchMetrics from '../../shaders/batch_metrics.wgsl?raw';
 import matmul from '../../shaders/matmul.wgsl?raw';
+import matmulVec4 from '../../shaders/matmul_vec4.wgsl?raw';
+import matmulSubgroup from '../../shaders/matmul_subgroup.wgsl?raw';
+import matmulTiled from '../../shaders/matmul_tiled.wgsl?raw';
+import matmulSplitk from '../../shaders/matmul_splitk.wgsl?raw';
 import columnSum from '../../shaders/column_sum.wgsl?raw';
 import outputLoss from '../../shaders/output_loss.wgsl?raw';
 import gatherBatch from '../../shaders/gather_batch.wgsl?raw';
@@ -38,6 +42,11 @@ import confusionMatrix from '../../shaders/confusion_matrix.wgsl?raw';
 
 export const SHADERS = {
   matmul: activations + matmul,
+  matmulVec4: activations + matmulVec4,
+  // Its `enable subgroups;` must open the module, so the snippet goes after it.
+  matmulSubgroup: matmulSubgroup + activations,
+  matmulTiled: activations + matmulTiled,
+  matmulSplitk: activations + matmulSplitk,
   columnSum,
   outputLoss: batchMetrics + outputLoss,
   gatherBatch,

@@ -1,0 +1,306 @@
+// `npm run bench:matmul`: GFLOP/s of matmul (src/engine/kernels/matmul.ts) on
+// 1024^3 and on the products of a 784-256-256-10 MLP trained at batch 128 and
+// 1024, and writes bench/results/matmul.md and .json with the adapter it ran on.
+//
+// Per shape it times what callers get ("auto") and every kernel variant that
+// can take the shape, forced; and, when the adapter offers 'subgroups', "auto"
+// on a second device that has that feature (GpuContext.create does not ask for
+// it). Each time records ITERATIONS copies of one dispatch into one compute
+// pass, submits it and waits with onSubmittedWorkDone; it is the pass's
+// timestamp-query span when the adapter offers 'timestamp-query', else the
+// wall clock of the submit. The candidates of a shape take turns for REPEATS
+// rounds and the best round of each counts (the machine is shared).
+// ITERATIONS is chosen per shape so that one submit does about BENCH_GFLOP GFLOP.
+//
+// Options (after `--`): `--as NAME` files this run under NAME in the .json
+// (default "current"; "baseline" is the run recorded before issue #5's
+// kernels), `--variants a,b` the variants to force (default: all),
+// `--shapes substr` only the shapes whose name contains substr (merged into
+// the run of that name). Environment: BENCH_REPEATS (5), BENCH_GFLOP (1).
+// The script runs through Vite's module runner (runnerImport): the kernels
+// import WGSL with `?raw`.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { GpuContext, type GpuEntry } from '../src/engine/device/gpu-context';
+import { type Dispatch, encodeDispatches } from '../src/engine/device/dispatch';
+import { nodeGpu } from '../src/engine/device/node-gpu';
+import { chooseMatmulVariant, type Epilogue, MATMUL_VARIANTS, matmul, matmulFlops, type MatmulVariant, variantUnsupported } from '../src/engine/kernels/matmul';
+
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const GFLOP_PER_SUBMIT = Number(process.env.BENCH_GFLOP ?? 1);
+const RESULTS = new URL('./results/', import.meta.url);
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+type EpilogueName = 'none' | 'bias-act(relu)' | 'bias-act(identity)' | 'gate(relu)';
+
+interface Shape {
+  name: string;
+  M: number;
+  N: number;
+  K: number;
+  transA: boolean;
+  transB: boolean;
+  epilogue: EpilogueName;
+}
+
+// Keeps the literal epilogue names through the array literals below.
+const shape = (s: Shape): Shape => s;
+
+function mlpShapes(batch: number): Shape[] {
+  return [
+    shape({ name: `forward X·Wᵀ b=${batch}`, M: batch, N: 256, K: 784, transA: false, transB: true, epilogue: 'bias-act(relu)' }),
+    shape({ name: `backward dX b=${batch}`, M: batch, N: 784, K: 256, transA: false, transB: true, epilogue: 'gate(relu)' }),
+    shape({ name: `dW = dYᵀ·X b=${batch}`, M: 256, N: 784, K: batch, transA: true, transB: false, epilogue: 'none' }),
+    shape({ name: `output X·Wᵀ b=${batch}`, M: batch, N: 10, K: 256, transA: false, transB: true, epilogue: 'bias-act(identity)' }),
+  ];
+}
+
+const SHAPES: Shape[] = [
+  shape({ name: 'square 1024³', M: 1024, N: 1024, K: 1024, transA: false, transB: false, epilogue: 'none' }),
+  ...mlpShapes(128),
+  ...mlpShapes(1024),
+].filter((s) => s.name.includes(option('shapes') ?? ''));
+
+/**
+ * The host's WebGPU entry, asking the device for the optional `features` the
+ * adapter has (GpuContext.create asks for none): 'timestamp-query' for the
+ * timings, and 'subgroups' for the second device, which the subgroup kernel needs.
+ */
+function withFeatures(gpu: GpuEntry, features: GPUFeatureName[]): GpuEntry {
+  return {
+    async requestAdapter(options) {
+      const adapter = await gpu.requestAdapter(options);
+      if (!adapter) return adapter;
+      const extra = features.filter((f) => adapter.features.has(f));
+      return new Proxy(adapter, {
+        get(target, prop) {
+          if (prop === 'requestDevice') {
+            return (desc?: GPUDeviceDescriptor) => target.requestDevice({ ...desc, requiredFeatures: [...(desc?.requiredFeatures ?? []), ...extra] });
+          }
+          const v = Reflect.get(target, prop, target);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+    },
+  };
+}
+
+/** Times dispatches on one device: `iterations` copies in one pass, from timestamp queries when it has them. */
+class Timer {
+  readonly timestamps: boolean;
+  private querySet: GPUQuerySet | null = null;
+  private resolve: GPUBuffer | null = null;
+  private readback: GPUBuffer | null = null;
+
+  constructor(readonly ctx: GpuContext) {
+    this.timestamps = ctx.device.features.has('timestamp-query');
+    if (this.timestamps) {
+      this.querySet = ctx.device.createQuerySet({ type: 'timestamp', count: 2 });
+      this.resolve = ctx.device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+      this.readback = ctx.device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    }
+  }
+
+  /** Milliseconds per dispatch of one submit of `iterations` copies of `d`. */
+  async time(d: Dispatch, iterations: number): Promise<number> {
+    const { device } = this.ctx;
+    const encoder = device.createCommandEncoder();
+    const q = this.querySet;
+    const pass = encoder.beginComputePass(q ? { timestampWrites: { querySet: q, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {});
+    for (let i = 0; i < iterations; i++) encodeDispatches(pass, [d]);
+    pass.end();
+    if (q) {
+      encoder.resolveQuerySet(q, 0, 2, this.resolve!, 0);
+      encoder.copyBufferToBuffer(this.resolve!, 0, this.readback!, 0, 16);
+    }
+    const t0 = performance.now();
+    device.queue.submit([encoder.finish()]);
+    await device.queue.onSubmittedWorkDone();
+    const wall = performance.now() - t0;
+    this.ctx.throwIfFailed();
+    if (!this.readback) return wall / iterations;
+    await this.readback.mapAsync(GPUMapMode.READ);
+    const [begin, end] = new BigUint64Array(this.readback.getMappedRange().slice(0));
+    this.readback.unmap();
+    // A zero or reversed span means the counter did not tick: fall back to the wall clock.
+    return (end > begin ? Number(end - begin) / 1e6 : wall) / iterations;
+  }
+
+  destroy(): void {
+    this.querySet?.destroy();
+    this.resolve?.destroy();
+    this.readback?.destroy();
+  }
+}
+
+interface Row {
+  shape: string;
+  M: number;
+  N: number;
+  K: number;
+  op: string;
+  epilogue: EpilogueName;
+  /** 'auto' (the engine's device, as callers get it), a forced variant, or AUTO_SUBGROUPS. */
+  variant: string;
+  /** The kernel 'auto' ran. */
+  chosen?: string;
+  ms: number;
+  gflops: number;
+}
+
+/** 'auto' on a device that has the 'subgroups' feature (GpuContext does not ask for it yet). */
+const AUTO_SUBGROUPS = 'auto, subgroups on';
+
+const engineCtx = await GpuContext.create(withFeatures(nodeGpu(), ['timestamp-query']));
+// A second device with 'subgroups', when the adapter offers it: the subgroup kernel needs it.
+const sgCtx = await GpuContext.create(withFeatures(nodeGpu(), ['timestamp-query', 'subgroups']));
+const hasSubgroups = sgCtx.device.features.has('subgroups');
+const timers = new Map([engineCtx, sgCtx].map((c) => [c, new Timer(c)]));
+const forced = (option('variants')?.split(',').filter(Boolean) ?? [...MATMUL_VARIANTS]) as MatmulVariant[];
+const ctx = engineCtx;
+const loadAtStart = loadavg()[0];
+
+console.log(`matmul on ${ctx.adapterName}; ${timers.get(ctx)!.timestamps ? 'timestamp queries' : 'wall clock'}, best of ${REPEATS} interleaved rounds`);
+const rows: Row[] = [];
+for (const s of SHAPES) {
+  const { M, N, K } = s;
+  const op = `${s.transA ? 'T' : 'N'}${s.transB ? 'T' : 'N'}`;
+  const flops = matmulFlops(M, N, K);
+  const iterations = Math.max(1, Math.round((GFLOP_PER_SUBMIT * 1e9) / flops));
+  // Every candidate of this shape, each with its own buffers on its device.
+  const candidates: { variant: string; ctx: GpuContext; d: Dispatch; chosen?: string; buffers: GPUBuffer[]; best: number }[] = [];
+  const build = async (c: GpuContext, variant: string, force: MatmulVariant | 'auto') => {
+    const filled = (label: string, n: number, seed: number) =>
+      c.buffers.createWithData(label, Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 0.5));
+    const A = filled('bench.A', M * K, 1);
+    const B = filled('bench.B', K * N, 2);
+    const D = filled('bench.D', M * N, 3);
+    const C = c.buffers.storage('bench.C', M * N);
+    const E = c.buffers.storage('bench.E', M * N);
+    const epilogue: Epilogue =
+      s.epilogue === 'none'
+        ? { kind: 'none' }
+        : s.epilogue === 'gate(relu)'
+          ? { kind: 'gate', preact: D, act: 'relu' }
+          : { kind: 'bias-act', bias: D, act: s.epilogue === 'bias-act(relu)' ? 'relu' : 'identity', activations: E };
+    const args = { M, N, K, A, B, C, transA: s.transA, transB: s.transB, epilogue, label: `bench.${variant}`, variant: force };
+    const d = await matmul(c, args);
+    const chosen = force === 'auto' ? chooseMatmulVariant(c, args) : undefined;
+    candidates.push({ variant, ctx: c, d, ...(chosen ? { chosen } : {}), buffers: [A, B, C, D, E], best: Infinity });
+  };
+  await build(engineCtx, 'auto', 'auto');
+  for (const v of forced) if (!variantUnsupported(engineCtx, s, v)) await build(engineCtx, v, v);
+  if (hasSubgroups) {
+    await build(sgCtx, AUTO_SUBGROUPS, 'auto');
+    if (forced.includes('subgroup') && !variantUnsupported(sgCtx, s, 'subgroup')) await build(sgCtx, 'subgroup', 'subgroup');
+  }
+  // Warm-up (pipelines, first touch), then interleaved rounds: each round times every
+  // candidate once, so a burst of load on the shared machine hits them alike.
+  for (const c of candidates) await timers.get(c.ctx)!.time(c.d, 1);
+  for (let r = 0; r < REPEATS; r++) {
+    for (const c of candidates) c.best = Math.min(c.best, await timers.get(c.ctx)!.time(c.d, iterations));
+  }
+  for (const c of candidates) {
+    const gflops = flops / (c.best * 1e6);
+    rows.push({ shape: s.name, M, N, K, op, epilogue: s.epilogue, variant: c.variant, ...(c.chosen ? { chosen: c.chosen } : {}), ms: c.best, gflops });
+    console.log(
+      `${s.name.padEnd(24)} ${`${M}x${N}x${K}`.padEnd(15)} ${op} ${`${c.variant}${c.chosen ? ` (${c.chosen})` : ''}`.padEnd(30)} ${c.best.toFixed(3).padStart(9)} ms ${gflops.toFixed(2).padStart(7)} GFLOP/s`,
+    );
+    for (const b of c.buffers) c.ctx.buffers.destroy(b);
+  }
+}
+for (const t of timers.values()) t.destroy();
+
+// ---- report -------------------------------------------------------------
+
+interface Run {
+  date: string;
+  adapter: GpuContext['adapter'];
+  timing: string;
+  /** Whether the adapter offered 'subgroups' (AUTO_SUBGROUPS rows exist). */
+  subgroups?: boolean;
+  /** The machine's 1-minute load average when the run started (a software adapter shares the CPU). */
+  load?: number;
+  rows: Row[];
+}
+interface Report {
+  runs: Record<string, Run>;
+}
+
+const as = option('as') ?? 'current';
+mkdirSync(RESULTS, { recursive: true });
+const jsonPath = new URL('matmul.json', RESULTS);
+const report: Report = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as Report) : { runs: {} };
+const run: Run = {
+  date: new Date().toISOString(),
+  adapter: ctx.adapter,
+  timing: timers.get(ctx)!.timestamps ? 'timestamp-query' : 'wall clock',
+  subgroups: hasSubgroups,
+  load: Math.round(loadAtStart * 100) / 100,
+  rows,
+};
+// A partial run (--shapes) replaces only the rows it measured.
+const before = report.runs[as];
+if (before && option('shapes')) run.rows = [...before.rows.filter((r) => !rows.some((n) => n.shape === r.shape)), ...rows];
+report.runs[as] = run;
+writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(new URL('matmul.md', RESULTS), markdown(report, as));
+console.log(`\nwrote bench/results/matmul.md and .json (run "${as}")`);
+engineCtx.destroy();
+sgCtx.destroy();
+
+function markdown(r: Report, latest: string): string {
+  const out: string[] = ['# matmul GFLOP/s', ''];
+  out.push('Written by `npm run bench:matmul` (bench/matmul.ts). GFLOP/s = 2·M·N·K / time of one dispatch; each time is');
+  out.push('the best of several submits of many dispatches, timed with timestamp queries where the adapter has them, the');
+  out.push('candidates of a shape interleaved round by round. Shapes: 1024³, and the products of a 784-256-256-10 MLP at');
+  out.push('batch b: forward X·Wᵀ (M=b, K=784, N=256), backward dX through a transposed operand (M=b, K=256, N=784),');
+  out.push('dW = dYᵀ·X (M=256, K=b, N=784), and the output layer (M=b, K=256, N=10).');
+  out.push('');
+  for (const [name, x] of Object.entries(r.runs)) {
+    const a = x.adapter;
+    const load = x.load === undefined ? 'load average not recorded' : `load average ${x.load} at the start`;
+    out.push(`- run "${name}": ${x.date.slice(0, 16).replace('T', ' ')} UTC, ${a.description || '?'} (vendor ${a.vendor || '?'}, architecture ${a.architecture || '?'}, device ${a.device || '?'}), ${x.timing}, ${load}`);
+  }
+  out.push('');
+  const base = r.runs.baseline;
+  const cur = latest !== 'baseline' ? r.runs[latest] : undefined;
+  const find = (x: Run | undefined, shape: string, variant: string) => x?.rows.find((y) => y.shape === shape && y.variant === variant);
+  const f = (y: Row | undefined) => (y ? y.gflops.toFixed(2) : '');
+  const ratio = (a: Row | undefined, b: Row | undefined) => (a && b ? `${(a.gflops / b.gflops).toFixed(2)}×` : '');
+  const shapes = [...new Set([...(base?.rows ?? []), ...(cur?.rows ?? [])].map((y) => y.shape))];
+  out.push('## Before and after, lavapipe (GFLOP/s)', '');
+  out.push('"baseline": the 4×4 kernel before issue #5, recorded first. "scalar": that same kernel (still the fallback),');
+  out.push('timed again in this run, so "auto / scalar" compares two numbers from one run. "auto": what `matmul` callers get');
+  out.push("on the engine's device today; \"auto, subgroups on\": on a device that also has the 'subgroups' feature, which");
+  out.push('`GpuContext.create` does not request yet (the subgroup kernel needs it). The machine is shared, so numbers from');
+  out.push('different runs differ with its load; compare within a run.');
+  out.push('');
+  out.push('| shape | M×N×K | op | epilogue | baseline | scalar, this run | after: auto | kernel | auto / scalar | auto, subgroups on | kernel | subgroups on / scalar | real GPU |');
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const shape of shapes) {
+    const b = find(base, shape, 'auto');
+    const sc = find(cur, shape, 'scalar');
+    const au = find(cur, shape, 'auto');
+    const sg = find(cur, shape, AUTO_SUBGROUPS);
+    const x = (b ?? au ?? sc)!;
+    out.push(
+      `| ${shape} | ${x.M}×${x.N}×${x.K} | ${x.op} | ${x.epilogue} | ${f(b)} | ${f(sc)} | ${f(au)} | ${au?.chosen ?? ''} | ${ratio(au, sc)} | ${f(sg)} | ${sg?.chosen ?? ''} | ${ratio(sg, sc)} | not measured: no GPU lent to this session |`,
+    );
+  }
+  if (cur) {
+    const vs = [...new Set(cur.rows.map((y) => y.variant))];
+    out.push('', `## Every kernel, run "${latest}" (GFLOP/s; empty: the kernel cannot take that shape or device)`, '');
+    out.push('tiled and splitk are the kernels for hardware GPUs (workgroup memory); on lavapipe they are timed only to show');
+    out.push('why the software adapter gets the register-blocked kernels.', '');
+    out.push(`| shape | ${vs.join(' | ')} |`);
+    out.push(`|---|${vs.map(() => '---').join('|')}|`);
+    for (const shape of shapes) out.push(`| ${shape} | ${vs.map((v) => f(find(cur, shape, v))).join(' | ')} |`);
+  }
+  out.push('');
+  return out.join('\n');
+}

@@ -1,0 +1,133 @@
+// C = epilogue(alpha * op(A) * op(B)) like matmul.wgsl (same bindings, uniforms,
+// TRANS_A/TRANS_B and EPILOGUE, any shape), for products whose output is too
+// small to fill a hardware GPU with 128 x 128 tiles: the batch-sized shapes
+// of training (M = batch for the forward and backward deltas, or K = batch for
+// the weight gradients, with the other dimensions a few hundred).
+//
+// Split-K inside one workgroup, so it stays one dispatch: 8 x 8 x 4
+// invocations compute a 32 x 32 tile of C; the four z-slices each run a
+// quarter of the inner dimension (in 4-k steps, interleaved so every slice
+// does the same work), each invocation a 4 x 4 block in vec4 registers, read
+// straight from the storage buffers. Slices 1..3 leave their blocks in
+// workgroup memory (12 KiB) and slice 0 adds them up and applies the epilogue.
+//
+// FIT_M / FIT_N: M (N) is a multiple of 32: no bounds checks on that dimension.
+
+struct Params {
+  M: u32,
+  N: u32,
+  K: u32,
+  alpha: f32,
+  beta: f32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> A: array<f32>;
+@group(0) @binding(2) var<storage, read> B: array<f32>;
+@group(0) @binding(3) var<storage, read> D: array<f32>;
+@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+@group(0) @binding(5) var<storage, read_write> E: array<f32>;
+
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
+override EPILOGUE: u32 = 0u;
+override FIT_M: bool = false;
+override FIT_N: bool = false;
+
+const SLICES: u32 = 4u;
+
+// Partial 4 x 4 blocks of slices 1..3: [slice - 1][row r][invocation], vec4 over the block's columns.
+var<workgroup> partial: array<vec4<f32>, 768>;
+
+fn load_a(m: u32, k: u32) -> f32 {
+  if (!FIT_M && m >= p.M) { return 0.0; }
+  if (TRANS_A) { return A[k * p.M + m]; }
+  return A[m * p.K + k];
+}
+
+fn load_b(k: u32, n: u32) -> f32 {
+  if (!FIT_N && n >= p.N) { return 0.0; }
+  if (TRANS_B) { return B[n * p.K + k]; }
+  return B[k * p.N + n];
+}
+
+fn row_b(k: u32, n0: u32) -> vec4<f32> {
+  return vec4<f32>(load_b(k, n0), load_b(k, n0 + 1u), load_b(k, n0 + 2u), load_b(k, n0 + 3u));
+}
+
+fn store(m: u32, n: u32, acc: f32) {
+  if ((!FIT_M && m >= p.M) || (!FIT_N && n >= p.N)) { return; }
+  let i = m * p.N + n;
+  let v = p.alpha * acc;
+  switch EPILOGUE {
+    case 1u: { C[i] = v + p.beta * D[i]; }
+    case 2u: { let a = v + D[n]; C[i] = a; E[i] = activate(a); }
+    case 3u: { C[i] = v * activate_grad(D[i]); }
+    case 4u: { C[i] = v + p.beta * C[i]; }
+    default: { C[i] = v; }
+  }
+}
+
+fn store_row(m: u32, n0: u32, acc: vec4<f32>) {
+  store(m, n0, acc.x);
+  store(m, n0 + 1u, acc.y);
+  store(m, n0 + 2u, acc.z);
+  store(m, n0 + 3u, acc.w);
+}
+
+@compute @workgroup_size(8, 8, 4)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let m0 = wid.y * 32u + 4u * lid.y;
+  let n0 = wid.x * 32u + 4u * lid.x;
+  let slice = lid.z;
+
+  var c0 = vec4<f32>(0.0);
+  var c1 = vec4<f32>(0.0);
+  var c2 = vec4<f32>(0.0);
+  var c3 = vec4<f32>(0.0);
+  // Slice s takes the 4-k steps s, s + 4, s + 8, ...: neighbouring slices read
+  // neighbouring addresses, and the slices' trip counts differ by at most one.
+  let k4 = p.K & ~3u;
+  for (var k = 4u * slice; k < k4; k += 4u * SLICES) {
+    for (var i = 0u; i < 4u; i++) {
+      let b = row_b(k + i, n0);
+      c0 = fma(vec4<f32>(load_a(m0, k + i)), b, c0);
+      c1 = fma(vec4<f32>(load_a(m0 + 1u, k + i)), b, c1);
+      c2 = fma(vec4<f32>(load_a(m0 + 2u, k + i)), b, c2);
+      c3 = fma(vec4<f32>(load_a(m0 + 3u, k + i)), b, c3);
+    }
+  }
+  // The K % 4 tail goes to the slice whose turn it would be.
+  if (slice == (k4 / 4u) % SLICES) {
+    for (var k = k4; k < p.K; k++) {
+      let b = row_b(k, n0);
+      c0 = fma(vec4<f32>(load_a(m0, k)), b, c0);
+      c1 = fma(vec4<f32>(load_a(m0 + 1u, k)), b, c1);
+      c2 = fma(vec4<f32>(load_a(m0 + 2u, k)), b, c2);
+      c3 = fma(vec4<f32>(load_a(m0 + 3u, k)), b, c3);
+    }
+  }
+
+  let inv = lid.y * 8u + lid.x;
+  if (slice > 0u) {
+    let base = (slice - 1u) * 256u + inv;
+    partial[base] = c0;
+    partial[base + 64u] = c1;
+    partial[base + 128u] = c2;
+    partial[base + 192u] = c3;
+  }
+  workgroupBarrier();
+  if (slice == 0u) {
+    for (var s = 0u; s < SLICES - 1u; s++) {
+      let base = s * 256u + inv;
+      c0 += partial[base];
+      c1 += partial[base + 64u];
+      c2 += partial[base + 128u];
+      c3 += partial[base + 192u];
+    }
+    store_row(m0, n0, c0);
+    store_row(m0 + 1u, n0, c1);
+    store_row(m0 + 2u, n0, c2);
+    store_row(m0 + 3u, n0, c3);
+  }
+}
