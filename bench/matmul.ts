@@ -66,9 +66,10 @@ const SHAPES: Shape[] = [
 ].filter((s) => s.name.includes(option('shapes') ?? ''));
 
 /**
- * The host's WebGPU entry, asking the device for the optional `features` the
- * adapter has (GpuContext.create asks for none): 'timestamp-query' for the
- * timings, and 'subgroups' for the second device, which the subgroup kernel needs.
+ * The host's WebGPU entry, asking the device for exactly the optional `features`
+ * the adapter has: 'timestamp-query' for the timings, and 'subgroups' only for
+ * the second device (GpuContext.create asks for 'subgroups' itself; the first
+ * device goes without, as on adapters that lack them).
  */
 function withFeatures(gpu: GpuEntry, features: GPUFeatureName[]): GpuEntry {
   return {
@@ -79,7 +80,7 @@ function withFeatures(gpu: GpuEntry, features: GPUFeatureName[]): GpuEntry {
       return new Proxy(adapter, {
         get(target, prop) {
           if (prop === 'requestDevice') {
-            return (desc?: GPUDeviceDescriptor) => target.requestDevice({ ...desc, requiredFeatures: [...(desc?.requiredFeatures ?? []), ...extra] });
+            return (desc?: GPUDeviceDescriptor) => target.requestDevice({ ...desc, requiredFeatures: extra });
           }
           const v = Reflect.get(target, prop, target);
           return typeof v === 'function' ? v.bind(target) : v;
@@ -276,8 +277,8 @@ function markdown(r: Report, latest: string): string {
   out.push('## Before and after, lavapipe (GFLOP/s)', '');
   out.push('"baseline": the 4×4 kernel before issue #5, recorded first. "scalar": that same kernel (still the fallback),');
   out.push('timed again in this run, so "auto / scalar" compares two numbers from one run. "auto": what `matmul` callers get');
-  out.push("on the engine's device today; \"auto, subgroups on\": on a device that also has the 'subgroups' feature, which");
-  out.push('`GpuContext.create` does not request yet (the subgroup kernel needs it). The machine is shared, so numbers from');
+  out.push("on a device without the 'subgroups' feature (as on adapters that lack it); \"auto, subgroups on\": on the engine's");
+  out.push("device where the adapter has 'subgroups', which `GpuContext.create` requests (lavapipe). The machine is shared, so numbers from");
   out.push('different runs differ with its load; compare within a run.');
   out.push('');
   out.push('| shape | M×N×K | op | epilogue | baseline | scalar, this run | after: auto | kernel | auto / scalar | auto, subgroups on | kernel | subgroups on / scalar | real GPU |');

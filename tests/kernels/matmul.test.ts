@@ -190,16 +190,17 @@ for (const variant of VARIANTS) {
   }
 }
 
-/** The adapter's WebGPU entry with the 'subgroups' feature asked for (GpuContext.create asks for none). */
-function withSubgroups(gpu: GpuEntry): GpuEntry {
+/** The adapter's WebGPU entry with the 'subgroups' feature withheld (GpuContext.create asks for it where the adapter has it). */
+function withoutSubgroups(gpu: GpuEntry): GpuEntry {
   return {
     async requestAdapter(options) {
       const adapter = await gpu.requestAdapter(options);
-      if (!adapter?.features.has('subgroups')) return adapter;
+      if (!adapter) return adapter;
       return new Proxy(adapter, {
         get(target, prop) {
           if (prop === 'requestDevice') {
-            return (desc?: GPUDeviceDescriptor) => target.requestDevice({ ...desc, requiredFeatures: [...(desc?.requiredFeatures ?? []), 'subgroups'] });
+            return (desc?: GPUDeviceDescriptor) =>
+              target.requestDevice({ ...desc, requiredFeatures: [...(desc?.requiredFeatures ?? [])].filter((f) => f !== 'subgroups') });
           }
           const v = Reflect.get(target, prop, target);
           return typeof v === 'function' ? v.bind(target) : v;
@@ -209,24 +210,21 @@ function withSubgroups(gpu: GpuEntry): GpuEntry {
   };
 }
 
-// The subgroup kernel runs on a second device that has the feature.
-let subgroupCtx: Promise<GpuContext> | null = null;
-function getSubgroupContext(): Promise<GpuContext> {
-  subgroupCtx ??= GpuContext.create(withSubgroups(nodeGpu()));
-  return subgroupCtx;
+// The engine's own device has 'subgroups' where the adapter does; a second device
+// without them shows the choice on adapters that lack them (SwiftShader in Chromium).
+let plainCtx: Promise<GpuContext> | null = null;
+function getPlainContext(): Promise<GpuContext> {
+  plainCtx ??= GpuContext.create(withoutSubgroups(nodeGpu()));
+  return plainCtx;
 }
 
 afterAll(async () => {
-  if (subgroupCtx) (await subgroupCtx).destroy();
+  if (plainCtx) (await plainCtx).destroy();
   await destroyContext();
 });
 
-async function contextFor(c: MatmulCase): Promise<GpuContext> {
-  return c.variant === 'subgroup' ? getSubgroupContext() : getContext();
-}
-
 async function runCase(ci: number, c: MatmulCase): Promise<void> {
-  const ctx = await contextFor(c);
+  const ctx = await getContext();
   const { M, N, K } = c;
   const A = seededArray(M * K, 11 + ci);
   const B = seededArray(K * N, 1000 + ci);
@@ -287,7 +285,7 @@ async function runCase(ci: number, c: MatmulCase): Promise<void> {
 
 // Whether this adapter can run the subgroup kernel at all (lavapipe: yes).
 const subgroupsHere = await (async () => {
-  const ctx = await getSubgroupContext();
+  const ctx = await getContext();
   return !variantUnsupported(ctx, { M: 4, N: 4, K: 4 }, 'subgroup');
 })();
 
@@ -327,9 +325,9 @@ describe('matmul variant choice', () => {
   });
 
   it('gives this software adapter the register-blocked kernels', async () => {
-    const ctx = await getContext();
+    const ctx = await getPlainContext();
     expect(isSoftwareAdapter(ctx.adapter)).toBe(true);
-    // The engine's device has no 'subgroups': vec4 where the operands align, else scalar.
+    // Without 'subgroups': vec4 where the operands align, else scalar.
     expect(chooseMatmulVariant(ctx, { M: 128, N: 256, K: 784, transB: true })).toBe('vec4');
     expect(chooseMatmulVariant(ctx, { M: 256, N: 784, K: 128, transA: true })).toBe('vec4');
     expect(chooseMatmulVariant(ctx, { M: 10, N: 256, K: 128, transA: true })).toBe('scalar');
@@ -339,18 +337,19 @@ describe('matmul variant choice', () => {
   });
 
   it.skipIf(!subgroupsHere)('gives a device with 8-wide subgroups the subgroup kernel', async () => {
-    const ctx = await getSubgroupContext();
+    const ctx = await getContext();
+    expect(ctx.device.features.has('subgroups')).toBe(true);
     expect(chooseMatmulVariant(ctx, { M: 128, N: 256, K: 784, transB: true })).toBe('subgroup');
     expect(chooseMatmulVariant(ctx, { M: 17, N: 65, K: 3 })).toBe('scalar');
   });
 
   it('refuses a forced variant that cannot compute the product, naming what it needs', async () => {
-    const ctx = await getContext();
+    const ctx = await getPlainContext();
     const buf = zeros(ctx, 64);
     const args = { M: 3, N: 5, K: 7, A: buf, B: buf, C: zeros(ctx, 64) };
     await expect(matmul(ctx, { ...args, variant: 'vec4' })).rejects.toThrow(ConfigError);
     await expect(matmul(ctx, { ...args, variant: 'vec4' })).rejects.toThrow(/K % 4 == 0/);
-    // The engine's device has no 'subgroups'.
+    // This device has no 'subgroups'.
     await expect(matmul(ctx, { ...args, M: 4, N: 4, K: 4, variant: 'subgroup' })).rejects.toThrow(/subgroups/);
     // The any-shape kernels take it.
     for (const variant of ['scalar', 'tiled', 'splitk'] as const) await expect(matmul(ctx, { ...args, variant })).resolves.toBeDefined();
