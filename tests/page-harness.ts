@@ -83,7 +83,14 @@ export function records(page: Page) {
 export async function step(page: Page): Promise<void> {
   const before = (await records(page)).at(-1)?.step ?? -1;
   await button(page, 'Step').click();
-  await expect.poll(async () => ((await phase(page)) === 'paused' ? ((await records(page)).at(-1)?.step ?? -1) : -1), { timeout: 60_000 }).toBeGreaterThan(before);
+  // Done when the buttons are no longer waiting on the command: its result comes after
+  // every record of the step (the data-phase can still read 'paused' from before the click).
+  const done = async () => {
+    const busy = await page.locator('run-controls').evaluate((el) => (el as unknown as { busy: boolean }).busy);
+    const last = (await records(page)).at(-1)?.step ?? -1;
+    return !busy && (await phase(page)) !== 'training' && last > before;
+  };
+  await expect.poll(done, { timeout: 60_000 }).toBe(true);
 }
 
 /** Starts collecting the app's session events into window.sessionEvents (read them with `sessionEvents`). */
