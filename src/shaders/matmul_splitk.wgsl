@@ -13,26 +13,9 @@
 //
 // FIT_M / FIT_N: M (N) is a multiple of 32: no bounds checks on that dimension.
 
-struct Params {
-  M: u32,
-  N: u32,
-  K: u32,
-  alpha: f32,
-  beta: f32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
+// The uniforms p, D, C, E, the overrides and store() come from matmul_common.wgsl.
 @group(0) @binding(1) var<storage, read> A: array<f32>;
 @group(0) @binding(2) var<storage, read> B: array<f32>;
-@group(0) @binding(3) var<storage, read> D: array<f32>;
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
-@group(0) @binding(5) var<storage, read_write> E: array<f32>;
-
-override TRANS_A: bool = false;
-override TRANS_B: bool = false;
-override EPILOGUE: u32 = 0u;
-override FIT_M: bool = false;
-override FIT_N: bool = false;
 
 const SLICES: u32 = 4u;
 
@@ -53,19 +36,6 @@ fn load_b(k: u32, n: u32) -> f32 {
 
 fn row_b(k: u32, n0: u32) -> vec4<f32> {
   return vec4<f32>(load_b(k, n0), load_b(k, n0 + 1u), load_b(k, n0 + 2u), load_b(k, n0 + 3u));
-}
-
-fn store(m: u32, n: u32, acc: f32) {
-  if ((!FIT_M && m >= p.M) || (!FIT_N && n >= p.N)) { return; }
-  let i = m * p.N + n;
-  let v = p.alpha * acc;
-  switch EPILOGUE {
-    case 1u: { C[i] = v + p.beta * D[i]; }
-    case 2u: { let a = v + D[n]; C[i] = a; E[i] = activate(a); }
-    case 3u: { C[i] = v * activate_grad(D[i]); }
-    case 4u: { C[i] = v + p.beta * C[i]; }
-    default: { C[i] = v; }
-  }
 }
 
 fn store_row(m: u32, n0: u32, acc: vec4<f32>) {

@@ -13,26 +13,9 @@
 // FIT_M / FIT_N: M (resp. N) is a multiple of the 64-row (64-column) workgroup
 // tile, so no row (column) index needs a clamp or a check.
 
-struct Params {
-  M: u32,
-  N: u32,
-  K: u32,
-  alpha: f32,
-  beta: f32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
+// The uniforms p, D, C, E, the overrides and store() come from matmul_common.wgsl.
 @group(0) @binding(1) var<storage, read> A: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> B: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> D: array<f32>;
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
-@group(0) @binding(5) var<storage, read_write> E: array<f32>;
-
-override TRANS_A: bool = false;
-override TRANS_B: bool = false;
-override EPILOGUE: u32 = 0u;
-override FIT_M: bool = false;
-override FIT_N: bool = false;
 
 // Row m of op(A) (any m: clamped into range, the result is then never stored).
 fn row(m: u32) -> u32 {
@@ -69,19 +52,6 @@ fn tile_b(k4: u32, n0: u32) -> mat4x4<f32> {
   let q = col(n0) / 4u;
   let k = 4u * k4;
   return mat4x4<f32>(B[k * N4 + q], B[(k + 1u) * N4 + q], B[(k + 2u) * N4 + q], B[(k + 3u) * N4 + q]);
-}
-
-fn store(m: u32, n: u32, acc: f32) {
-  if ((!FIT_M && m >= p.M) || (!FIT_N && n >= p.N)) { return; }
-  let i = m * p.N + n;
-  let v = p.alpha * acc;
-  switch EPILOGUE {
-    case 1u: { C[i] = v + p.beta * D[i]; }
-    case 2u: { let a = v + D[n]; C[i] = a; E[i] = activate(a); }
-    case 3u: { C[i] = v * activate_grad(D[i]); }
-    case 4u: { C[i] = v + p.beta * C[i]; }
-    default: { C[i] = v; }
-  }
 }
 
 // Row m of the block: columns n0 .. n0 + 7 from two vec4 accumulators (a loop, see main).

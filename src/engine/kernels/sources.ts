@@ -7,6 +7,7 @@ import matmulVec4 from '../../shaders/matmul_vec4.wgsl?raw';
 import matmulSubgroup from '../../shaders/matmul_subgroup.wgsl?raw';
 import matmulTiled from '../../shaders/matmul_tiled.wgsl?raw';
 import matmulSplitk from '../../shaders/matmul_splitk.wgsl?raw';
+import matmulCommon from '../../shaders/matmul_common.wgsl?raw';
 import columnSum from '../../shaders/column_sum.wgsl?raw';
 import outputLoss from '../../shaders/output_loss.wgsl?raw';
 import gatherBatch from '../../shaders/gather_batch.wgsl?raw';
@@ -42,11 +43,12 @@ import confusionMatrix from '../../shaders/confusion_matrix.wgsl?raw';
 
 export const SHADERS = {
   matmul: activations + matmul,
-  matmulVec4: activations + matmulVec4,
-  // Its `enable subgroups;` must open the module, so the snippet goes after it.
-  matmulSubgroup: matmulSubgroup + activations,
-  matmulTiled: activations + matmulTiled,
-  matmulSplitk: activations + matmulSplitk,
+  matmulVec4: activations + matmulCommon + matmulVec4,
+  // Its `enable subgroups;` must open the module, so the snippets go after it
+  // (WGSL's module-scope declarations may come in any order).
+  matmulSubgroup: matmulSubgroup + activations + matmulCommon,
+  matmulTiled: activations + matmulCommon + matmulTiled,
+  matmulSplitk: activations + matmulCommon + matmulSplitk,
   columnSum,
   outputLoss: batchMetrics + outputLoss,
   gatherBatch,

@@ -1,0 +1,45 @@
+// Shared by the matmul variants (vec4, subgroup, tiled, splitk): the uniforms,
+// the output bindings, the specialisation switches and the epilogue, so every
+// variant stores C (and E) the same way. Each variant declares its own A and B
+// (bindings 1 and 2), whose element type it chooses. Composed in sources.ts.
+//
+// EPILOGUE
+//   0: C = v
+//   1: C = v + beta * D            (D: M x N)
+//   2: C = v + D[n]; E = act(C)    (dense layer: D is the bias, E the activations)
+//   3: C = v * act'(D)             (backward gate: D holds the pre-activations)
+//   4: C = v + beta * C            (accumulate)
+// with v = alpha * op(A) op(B). FIT_M / FIT_N: the shape fits the variant's
+// tile in that dimension, so the bounds checks are compiled out.
+
+struct Params {
+  M: u32,
+  N: u32,
+  K: u32,
+  alpha: f32,
+  beta: f32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(3) var<storage, read> D: array<f32>;
+@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+@group(0) @binding(5) var<storage, read_write> E: array<f32>;
+
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
+override EPILOGUE: u32 = 0u;
+override FIT_M: bool = false;
+override FIT_N: bool = false;
+
+fn store(m: u32, n: u32, acc: f32) {
+  if ((!FIT_M && m >= p.M) || (!FIT_N && n >= p.N)) { return; }
+  let i = m * p.N + n;
+  let v = p.alpha * acc;
+  switch EPILOGUE {
+    case 1u: { C[i] = v + p.beta * D[i]; }
+    case 2u: { let a = v + D[n]; C[i] = a; E[i] = activate(a); }
+    case 3u: { C[i] = v * activate_grad(D[i]); }
+    case 4u: { C[i] = v + p.beta * C[i]; }
+    default: { C[i] = v; }
+  }
+}
