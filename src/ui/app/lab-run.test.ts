@@ -5,7 +5,8 @@ import type { InspectRequest, InspectResult } from '../../engine/session/inspect
 import type { RunController } from '../../engine/session/run-controller';
 import type { SessionEvent, SessionInfo, SessionListener } from '../../engine/session/session-events';
 import { DEFAULT_EXPERIMENT, type Experiment } from '../experiment/experiment';
-import { LabRun, sampleIndices } from './lab-run';
+import { sampleIndices } from './inspection-fetcher';
+import { LabRun } from './lab-run';
 
 const info: SessionInfo = {
   kind: 'rate', adapter: 'fake', dataset: 'xor', sizes: [2, 8, 2], classNames: ['a', 'b'], trainCount: 100, testCount: 40,

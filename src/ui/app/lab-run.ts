@@ -3,13 +3,13 @@
 // matches the form, and fetches the inspection views now and then. No DOM and
 // no Lit: the engine runs behind a RunController (an EngineClient in a worker).
 import type { Coefficients } from '../../engine/rules/rule';
-import type { InspectKind, InspectRequest, InspectResult } from '../../engine/session/inspection';
+import type { InspectKind, InspectResult } from '../../engine/session/inspection';
 import type { RunController } from '../../engine/session/run-controller';
 import type { SessionEvent, SessionInfo } from '../../engine/session/session-events';
 import type { TrainerSnapshot } from '../../engine/session/trainer-snapshot';
 import type { Experiment } from '../experiment/experiment';
-import { gridPoints } from '../views/view-data';
 import { type OwnData, runKey, sessionSpecOf } from './experiment-spec';
+import { InspectionFetcher } from './inspection-fetcher';
 
 export type RunCommand = 'play' | 'pause' | 'step' | 'reset';
 
@@ -20,14 +20,6 @@ export interface LabRunHost {
   inspectFailed(kind: InspectKind, message: string): void;
 }
 
-/** The decision boundary's grid: 64 × 64 cell centres over [-1, 1]². */
-export const BOUNDARY_GRID = 64;
-/** Test images shown with their predictions. */
-export const SAMPLE_COUNT = 12;
-/** Views that change with every step are fetched at most this often while training; the others after each test evaluation. */
-const LIVE_VIEW_MS = 1000;
-const LIVE_VIEWS: readonly InspectKind[] = ['grid', 'weights'];
-
 export class LabRun {
   private client: RunController | null = null;
   /** The experiment the session's run was started with, as live settings have changed it since. */
@@ -36,18 +28,14 @@ export class LabRun {
   /** The run trained its planned epochs: play starts the experiment afresh when its settings changed. */
   private finished = false;
   private infoNow: SessionInfo | null = null;
-  /** Bumped by every new run: inspections of an older one are dropped. */
-  private generation = 0;
-  private wanted = new Set<InspectKind>();
-  private dirty = new Set<InspectKind>();
-  private inspecting = false;
-  private lastLive = 0;
-  private readonly grid = gridPixels(BOUNDARY_GRID);
+  private readonly fetcher: InspectionFetcher;
 
   constructor(
     private readonly makeClient: () => RunController,
     private readonly host: LabRunHost,
-  ) {}
+  ) {
+    this.fetcher = new InspectionFetcher({ result: (r) => host.inspected(r), failure: (kind, message) => host.inspectFailed(kind, message) });
+  }
 
   get step(): number {
     return this.stepNow;
@@ -140,16 +128,14 @@ export class LabRun {
 
   /** The inspections the views shown need; newly wanted ones are fetched now. */
   want(kinds: Iterable<InspectKind>): void {
-    const next = new Set(kinds);
-    const added = [...next].filter((k) => !this.wanted.has(k));
-    this.wanted = next;
-    if (added.length > 0) this.refresh(added);
+    this.fetcher.want(kinds);
   }
 
   async destroy(): Promise<void> {
     const c = this.client;
     this.client = null;
     this.running = null;
+    this.fetcher.setRun(null, null);
     await c?.destroy();
   }
 
@@ -166,22 +152,17 @@ export class LabRun {
   private onEvent(e: SessionEvent): void {
     switch (e.type) {
       case 'ready':
-        this.generation++;
         this.infoNow = e.info;
         this.stepNow = 0;
-        this.dirty.clear();
-        this.refresh(this.wanted);
+        this.fetcher.setRun(this.client, e.info);
         break;
       case 'metrics':
         this.stepNow = e.record.step;
-        if (e.record.testAcc !== null) this.refresh(this.wanted);
-        else if (performance.now() - this.lastLive >= LIVE_VIEW_MS) this.refresh(LIVE_VIEWS);
         break;
       case 'paused':
       case 'rewound':
       case 'recovered':
         this.stepNow = e.step;
-        this.refresh(this.wanted);
         break;
       case 'resumed':
         this.stepNow = e.step;
@@ -192,66 +173,7 @@ export class LabRun {
         this.finished = e.phase === 'finished';
         break;
     }
+    this.fetcher.onEvent(e);
     this.host.event(e);
   }
-
-  /** Marks `kinds` (those wanted) to fetch, one inspection at a time, beside training. */
-  private refresh(kinds: Iterable<InspectKind>): void {
-    if (!this.client || !this.infoNow) return;
-    for (const k of kinds) if (this.wanted.has(k)) this.dirty.add(k);
-    if (LIVE_VIEWS.some((k) => this.dirty.has(k))) this.lastLive = performance.now();
-    void this.pump();
-  }
-
-  private async pump(): Promise<void> {
-    if (this.inspecting) return;
-    this.inspecting = true;
-    try {
-      for (let kind = first(this.dirty); kind !== undefined; kind = first(this.dirty)) {
-        this.dirty.delete(kind);
-        const client = this.client;
-        const request = this.request(kind);
-        if (!client || !request) continue;
-        const gen = this.generation;
-        try {
-          const result = await client.inspect(request);
-          if (gen === this.generation) this.host.inspected(result);
-        } catch (err) {
-          if (gen === this.generation) this.host.inspectFailed(kind, err instanceof Error ? err.message : String(err));
-        }
-      }
-    } finally {
-      this.inspecting = false;
-    }
-  }
-
-  private request(kind: InspectKind): InspectRequest | null {
-    const info = this.infoNow;
-    if (!info) return null;
-    switch (kind) {
-      case 'confusion':
-      case 'weights':
-        return { kind };
-      case 'samples':
-        return { kind, indices: sampleIndices(info.testCount, SAMPLE_COUNT) };
-      case 'grid':
-        return info.sizes[0] === 2 ? { kind, pixels: this.grid } : null;
-    }
-  }
-}
-
-/** `count` test examples spread evenly over the test set, the same ones every time. */
-export function sampleIndices(testCount: number, count: number): number[] {
-  const n = Math.min(count, testCount);
-  return Array.from({ length: n }, (_, i) => Math.floor((i * testCount) / n));
-}
-
-/** The boundary grid's points as pixels in [0, 1]: a coordinate c in [-1, 1] is stored as (c + 1) / 2. */
-function gridPixels(size: number): Float32Array {
-  return Float32Array.from(gridPoints(size, size), (c) => (c + 1) / 2);
-}
-
-function first<T>(s: Set<T>): T | undefined {
-  for (const x of s) return x;
-  return undefined;
 }

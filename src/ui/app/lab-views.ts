@@ -23,7 +23,7 @@ import type { SpikeRaster } from '../views/spike-raster';
 import { type MembraneTrace, membraneTracesOf, rasterFrameOf } from '../views/view-data';
 import '../views/view-toggles';
 import { ruleLabel } from './labels';
-import { BOUNDARY_GRID } from './lab-run';
+import { BOUNDARY_GRID } from './inspection-fetcher';
 
 /** The latest result of each inspection, or null before the first. */
 export interface Inspections {
