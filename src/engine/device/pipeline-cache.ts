@@ -71,6 +71,9 @@ export class PipelineCache {
    * Runs `build` with every pipeline it asks for compiling concurrently, and
    * resolves once all of them are ready. A compilation error rejects it, after
    * `discard` has freed what `build` made. Batches join an open one rather than nest.
+   * While it is open every `get` on this cache is deferred, so nothing else may
+   * build and encode work on the device meanwhile (trainers are created one at a
+   * time; a session holds its inspections back while a rule switch builds).
    */
   async batch<T>(build: () => Promise<T>, discard: (value: T) => void = () => {}): Promise<T> {
     if (this.batched) return build();

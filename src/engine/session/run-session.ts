@@ -68,6 +68,8 @@ export class RunSession implements RunController {
   private lossWaiters = new Set<(e: DeviceLostError) => void>();
   /** Inspections in flight: they read the run's buffers, so it outlives them. */
   private inspections = new Set<Promise<unknown>>();
+  /** A rule switch building a new trainer on this device (its pipelines compile as a batch). */
+  private switching: Promise<unknown> | null = null;
 
   constructor(private readonly host: SessionHost) {}
 
@@ -217,9 +219,16 @@ export class RunSession implements RunController {
   async switchRule(rule: string, options: RuleSwitchOptions = {}): Promise<void> {
     await this.recovering;
     await this.command(async (run) => {
-      // A spiking switch destroys the old trainer, which inspections may still read.
+      // A spiking switch destroys the old trainer, which inspections may still read,
+      // and builds a new one, whose pipeline batch no inspection may build beside.
       await this.settleInspections();
-      await this.guard(run.switchRule(rule, options));
+      const switching = this.guard(run.switchRule(rule, options));
+      this.switching = switching.catch(() => undefined);
+      try {
+        await switching;
+      } finally {
+        this.switching = null;
+      }
       // A spiking switch builds a new trainer from a snapshot: a learning rate set meanwhile goes on it too.
       const wantedLr = this.wanted?.lr ?? null;
       if (wantedLr !== null && run.settings().lr !== null && run.settings().lr !== wantedLr) run.setLearningRate(wantedLr);
@@ -234,6 +243,7 @@ export class RunSession implements RunController {
    */
   async inspect(request: InspectRequest): Promise<InspectResult> {
     await this.recovering;
+    await this.switching;
     const run = this.requireRun();
     const done = this.guard(run.inspect(request));
     const tracked = done.catch(() => undefined);
