@@ -9,57 +9,22 @@
 // matmul_tiled.wgsl and matmul_splitk.wgsl are the faster variants;
 // src/engine/kernels/matmul-variants.ts chooses among them.
 //
-// EPILOGUE
-//   0: C = v
-//   1: C = v + beta * D            (D: M x N)
-//   2: C = v + D[n]; E = act(C)    (dense layer: D is the bias, E the activations)
-//   3: C = v * act'(D)             (backward gate: D holds the pre-activations)
-//   4: C = v + beta * C            (accumulate)
-
-struct Params {
-  M: u32,
-  N: u32,
-  K: u32,
-  alpha: f32,
-  beta: f32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
+// The uniforms p, D, C, E, the overrides (EPILOGUE among them) and store()
+// come from matmul_common.wgsl. FIT_M / FIT_N: M (N) is a multiple of 4, so
+// every 4 x 4 block is inside C in that dimension.
 @group(0) @binding(1) var<storage, read> A: array<f32>;
 @group(0) @binding(2) var<storage, read> B: array<f32>;
-@group(0) @binding(3) var<storage, read> D: array<f32>;
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
-@group(0) @binding(5) var<storage, read_write> E: array<f32>;
-
-override TRANS_A: bool = false;
-override TRANS_B: bool = false;
-override EPILOGUE: u32 = 0u;
-// M and N are multiples of 4: every 4 x 4 block is inside C, skip the bounds checks.
-override FITS: bool = false;
 
 fn load_a(m: u32, k: u32) -> f32 {
-  if (!FITS && m >= p.M) { return 0.0; }
+  if (!FIT_M && m >= p.M) { return 0.0; }
   if (TRANS_A) { return A[k * p.M + m]; }
   return A[m * p.K + k];
 }
 
 fn load_b(k: u32, n: u32) -> f32 {
-  if (!FITS && n >= p.N) { return 0.0; }
-  if (TRANS_B) { return B[n * p.K + k]; }
-  return B[k * p.N + n];
-}
-
-fn store(m: u32, n: u32, acc: f32) {
-  if (!FITS && (m >= p.M || n >= p.N)) { return; }
-  let i = m * p.N + n;
-  let v = p.alpha * acc;
-  switch EPILOGUE {
-    case 1u: { C[i] = v + p.beta * D[i]; }
-    case 2u: { let a = v + D[n]; C[i] = a; E[i] = activate(a); }
-    case 3u: { C[i] = v * activate_grad(D[i]); }
-    case 4u: { C[i] = v + p.beta * C[i]; }
-    default: { C[i] = v; }
-  }
+  if (!FIT_N && n >= p.N) { return 0.0; }
+  if (TRANS_B) { return operand_b(B[n * p.K + k]); }
+  return operand_b(B[k * p.N + n]);
 }
 
 fn store_row(m: u32, n0: u32, acc: vec4<f32>) {
@@ -100,6 +65,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   var c1 = vec4<f32>(0.0);
   var c2 = vec4<f32>(0.0);
   var c3 = vec4<f32>(0.0);
+  // BIAS_GRAD (update kernels): column block 0 also sums its rows of op(A).
+  let sums_rows = BIAS_GRAD && n0 == 0u;
+  var sums = vec4<f32>(0.0);
   let k4 = p.K & ~3u;
   for (var k = 0u; k < k4; k += 4u) {
     let ta = tile_a(m0, k);
@@ -108,16 +76,20 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     c1 += tb * ta[1];
     c2 += tb * ta[2];
     c3 += tb * ta[3];
+    if (sums_rows) { sums += vec4<f32>(1.0) * ta; }
   }
   for (var k = k4; k < p.K; k++) {
+    let a = vec4<f32>(load_a(m0, k), load_a(m0 + 1u, k), load_a(m0 + 2u, k), load_a(m0 + 3u, k));
     let b = vec4<f32>(load_b(k, n0), load_b(k, n0 + 1u), load_b(k, n0 + 2u), load_b(k, n0 + 3u));
-    c0 = fma(vec4<f32>(load_a(m0, k)), b, c0);
-    c1 = fma(vec4<f32>(load_a(m0 + 1u, k)), b, c1);
-    c2 = fma(vec4<f32>(load_a(m0 + 2u, k)), b, c2);
-    c3 = fma(vec4<f32>(load_a(m0 + 3u, k)), b, c3);
+    c0 = fma(vec4<f32>(a.x), b, c0);
+    c1 = fma(vec4<f32>(a.y), b, c1);
+    c2 = fma(vec4<f32>(a.z), b, c2);
+    c3 = fma(vec4<f32>(a.w), b, c3);
+    if (sums_rows) { sums += a; }
   }
   store_row(m0, n0, c0);
   store_row(m0 + 1u, n0, c1);
   store_row(m0 + 2u, n0, c2);
   store_row(m0 + 3u, n0, c3);
+  if (sums_rows) { store_bias_rows(m0, sums); }
 }

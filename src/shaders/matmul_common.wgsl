@@ -9,8 +9,13 @@
 //   2: C = v + D[n]; E = act(C)    (dense layer: D is the bias, E the activations)
 //   3: C = v * act'(D)             (backward gate: D holds the pre-activations)
 //   4: C = v + beta * C            (accumulate)
-// with v = alpha * op(A) op(B). FIT_M / FIT_N: the shape fits the variant's
+// with v = alpha * op(A) op(B); with SIGN_B, op(B) is read through sign()
+// (sign symmetry's feedback kappa sign(W), kappa as alpha). FIT_M / FIT_N: the shape fits the variant's
 // tile in that dimension, so the bounds checks are compiled out.
+//
+// matmul_update.wgsl stands in for this file in the fused weight-update kernels:
+// same uniforms and switches, a store() that applies the optimiser, and a
+// store_bias() for op(A)'s row sums, which the variants accumulate when BIAS_GRAD.
 
 struct Params {
   M: u32,
@@ -30,6 +35,9 @@ override TRANS_B: bool = false;
 override EPILOGUE: u32 = 0u;
 override FIT_M: bool = false;
 override FIT_N: bool = false;
+override SIGN_B: bool = false;
+// Row sums of op(A) are only wanted by the update kernels.
+const BIAS_GRAD = false;
 
 fn store(m: u32, n: u32, acc: f32) {
   if ((!FIT_M && m >= p.M) || (!FIT_N && n >= p.N)) { return; }
@@ -43,3 +51,18 @@ fn store(m: u32, n: u32, acc: f32) {
     default: { C[i] = v; }
   }
 }
+
+// op(B)'s values as the product uses them: one element, or a 4 x 4 tile.
+fn operand_b(v: f32) -> f32 {
+  if (SIGN_B) { return sign(v); }
+  return v;
+}
+
+fn operand_b4(t: mat4x4<f32>) -> mat4x4<f32> {
+  if (SIGN_B) { return mat4x4<f32>(sign(t[0]), sign(t[1]), sign(t[2]), sign(t[3])); }
+  return t;
+}
+
+fn store_bias(m: u32, acc: f32) {}
+
+fn store_bias_rows(m0: u32, sums: vec4<f32>) {}

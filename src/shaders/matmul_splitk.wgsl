@@ -21,6 +21,8 @@ const SLICES: u32 = 4u;
 
 // Partial 4 x 4 blocks of slices 1..3: [slice - 1][row r][invocation], vec4 over the block's columns.
 var<workgroup> partial: array<vec4<f32>, 768>;
+// Their row sums of op(A) (BIAS_GRAD): [slice - 1][invocation].
+var<workgroup> partial_sums: array<vec4<f32>, 192>;
 
 fn load_a(m: u32, k: u32) -> f32 {
   if (!FIT_M && m >= p.M) { return 0.0; }
@@ -30,8 +32,13 @@ fn load_a(m: u32, k: u32) -> f32 {
 
 fn load_b(k: u32, n: u32) -> f32 {
   if (!FIT_N && n >= p.N) { return 0.0; }
-  if (TRANS_B) { return B[n * p.K + k]; }
-  return B[k * p.N + n];
+  if (TRANS_B) { return operand_b(B[n * p.K + k]); }
+  return operand_b(B[k * p.N + n]);
+}
+
+// op(A)[m0 .. m0 + 3, k].
+fn col_a(m0: u32, k: u32) -> vec4<f32> {
+  return vec4<f32>(load_a(m0, k), load_a(m0 + 1u, k), load_a(m0 + 2u, k), load_a(m0 + 3u, k));
 }
 
 fn row_b(k: u32, n0: u32) -> vec4<f32> {
@@ -55,26 +62,33 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   var c1 = vec4<f32>(0.0);
   var c2 = vec4<f32>(0.0);
   var c3 = vec4<f32>(0.0);
+  // BIAS_GRAD (update kernels): column block 0 also sums its rows of op(A).
+  let sums_rows = BIAS_GRAD && n0 == 0u;
+  var sums = vec4<f32>(0.0);
   // Slice s takes the 4-k steps s, s + 4, s + 8, ...: neighbouring slices read
   // neighbouring addresses, and the slices' trip counts differ by at most one.
   let k4 = p.K & ~3u;
   for (var k = 4u * slice; k < k4; k += 4u * SLICES) {
     for (var i = 0u; i < 4u; i++) {
+      let a = col_a(m0, k + i);
       let b = row_b(k + i, n0);
-      c0 = fma(vec4<f32>(load_a(m0, k + i)), b, c0);
-      c1 = fma(vec4<f32>(load_a(m0 + 1u, k + i)), b, c1);
-      c2 = fma(vec4<f32>(load_a(m0 + 2u, k + i)), b, c2);
-      c3 = fma(vec4<f32>(load_a(m0 + 3u, k + i)), b, c3);
+      c0 = fma(vec4<f32>(a.x), b, c0);
+      c1 = fma(vec4<f32>(a.y), b, c1);
+      c2 = fma(vec4<f32>(a.z), b, c2);
+      c3 = fma(vec4<f32>(a.w), b, c3);
+      if (sums_rows) { sums += a; }
     }
   }
   // The K % 4 tail goes to the slice whose turn it would be.
   if (slice == (k4 / 4u) % SLICES) {
     for (var k = k4; k < p.K; k++) {
+      let a = col_a(m0, k);
       let b = row_b(k, n0);
-      c0 = fma(vec4<f32>(load_a(m0, k)), b, c0);
-      c1 = fma(vec4<f32>(load_a(m0 + 1u, k)), b, c1);
-      c2 = fma(vec4<f32>(load_a(m0 + 2u, k)), b, c2);
-      c3 = fma(vec4<f32>(load_a(m0 + 3u, k)), b, c3);
+      c0 = fma(vec4<f32>(a.x), b, c0);
+      c1 = fma(vec4<f32>(a.y), b, c1);
+      c2 = fma(vec4<f32>(a.z), b, c2);
+      c3 = fma(vec4<f32>(a.w), b, c3);
+      if (sums_rows) { sums += a; }
     }
   }
 
@@ -85,6 +99,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     partial[base + 64u] = c1;
     partial[base + 128u] = c2;
     partial[base + 192u] = c3;
+    if (sums_rows) { partial_sums[(slice - 1u) * 64u + inv] = sums; }
   }
   workgroupBarrier();
   if (slice == 0u) {
@@ -94,10 +109,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       c1 += partial[base + 64u];
       c2 += partial[base + 128u];
       c3 += partial[base + 192u];
+      if (sums_rows) { sums += partial_sums[s * 64u + inv]; }
     }
     store_row(m0, n0, c0);
     store_row(m0 + 1u, n0, c1);
     store_row(m0 + 2u, n0, c2);
     store_row(m0 + 3u, n0, c3);
+    if (sums_rows) { store_bias_rows(m0, sums); }
   }
 }

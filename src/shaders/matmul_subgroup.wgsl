@@ -60,12 +60,12 @@ fn quad_hi(s: vec4<f32>) -> mat4x4<f32> {
 fn tile_b(k4: u32, n0: u32) -> mat4x4<f32> {
   if (TRANS_B) {
     let K4 = p.K / 4u;
-    return transpose(mat4x4<f32>(B[col(n0) * K4 + k4], B[col(n0 + 1u) * K4 + k4], B[col(n0 + 2u) * K4 + k4], B[col(n0 + 3u) * K4 + k4]));
+    return operand_b4(transpose(mat4x4<f32>(B[col(n0) * K4 + k4], B[col(n0 + 1u) * K4 + k4], B[col(n0 + 2u) * K4 + k4], B[col(n0 + 3u) * K4 + k4])));
   }
   let N4 = p.N / 4u;
   let q = col(n0) / 4u;
   let k = 4u * k4;
-  return mat4x4<f32>(B[k * N4 + q], B[(k + 1u) * N4 + q], B[(k + 2u) * N4 + q], B[(k + 3u) * N4 + q]);
+  return operand_b4(mat4x4<f32>(B[k * N4 + q], B[(k + 1u) * N4 + q], B[(k + 2u) * N4 + q], B[(k + 3u) * N4 + q]));
 }
 
 fn store_row(m: u32, n0: u32, acc: vec4<f32>) {
@@ -96,6 +96,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(subgroup_invocat
   var c13 = vec4<f32>(0.0);
   var c14 = vec4<f32>(0.0);
   var c15 = vec4<f32>(0.0);
+  // BIAS_GRAD (update kernels): column block 0 also sums its rows of op(A)
+  // (after the broadcasts, which every invocation of the subgroup must reach).
+  let sums_rows = BIAS_GRAD && n0 == 0u;
+  var sums = array<vec4<f32>, 4>(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
   let K4 = p.K / 4u;
   for (var k4 = 0u; k4 < K4; k4++) {
     let s0 = share_a(m0, k4, lane, 0u);
@@ -121,11 +125,22 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(subgroup_invocat
     c13 += b * a3[1];
     c14 += b * a3[2];
     c15 += b * a3[3];
+    if (sums_rows) {
+      sums[0] += vec4<f32>(1.0) * a0;
+      sums[1] += vec4<f32>(1.0) * a1;
+      sums[2] += vec4<f32>(1.0) * a2;
+      sums[3] += vec4<f32>(1.0) * a3;
+    }
   }
   // The epilogue in a loop, not unrolled (see matmul_vec4.wgsl).
   var acc = array<vec4<f32>, 16>(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15);
   let rows = min(16u, p.M - min(m0, p.M));
   for (var r = 0u; r < rows; r++) {
     store_row(m0 + r, n0, acc[r]);
+  }
+  if (sums_rows) {
+    for (var q = 0u; q < 4u; q++) {
+      store_bias_rows(m0 + 4u * q, sums[q]);
+    }
   }
 }

@@ -36,8 +36,8 @@ fn load_a(m: u32, k: u32) -> f32 {
 
 fn load_b(k: u32, n: u32) -> f32 {
   if ((!FIT_N && n >= p.N) || (!FIT_K && k >= p.K)) { return 0.0; }
-  if (TRANS_B) { return B[n * p.K + k]; }
-  return B[k * p.N + n];
+  if (TRANS_B) { return operand_b(B[n * p.K + k]); }
+  return operand_b(B[k * p.N + n]);
 }
 
 // Row m of the invocation's block: columns n0.. from lo and n0 + 64.. from hi.
@@ -70,6 +70,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   var c61 = vec4<f32>(0.0);
   var c70 = vec4<f32>(0.0);
   var c71 = vec4<f32>(0.0);
+  // BIAS_GRAD (update kernels): column block 0 also sums its rows of op(A).
+  let m0 = tm + 4u * lid.y;
+  let n0 = tn + 4u * lid.x;
+  let sums_rows = BIAS_GRAD && n0 == 0u;
+  var sums_lo = vec4<f32>(0.0);
+  var sums_hi = vec4<f32>(0.0);
 
   for (var k0 = 0u; k0 < p.K; k0 += TK) {
     // Stage the tiles: 1024 scalars each, 4 per invocation.
@@ -105,6 +111,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       c61 = fma(vec4<f32>(a1.z), b1, c61);
       c70 = fma(vec4<f32>(a1.w), b0, c70);
       c71 = fma(vec4<f32>(a1.w), b1, c71);
+      if (sums_rows) {
+        sums_lo += a0;
+        sums_hi += a1;
+      }
     }
     workgroupBarrier();
   }
@@ -113,10 +123,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   // activation) would multiply the shader's size and compile time. The bound
   // is 8, written so that the compiler does not unroll it.
   var acc = array<vec4<f32>, 16>(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71);
-  let m0 = tm + 4u * lid.y;
-  let n0 = tn + 4u * lid.x;
   let rows = min(8u, max(p.M, 8u));
   for (var r = 0u; r < rows; r++) {
     store_row(m0 + (r & 3u) + 64u * (r >> 2u), n0, acc[2u * r], acc[2u * r + 1u]);
+  }
+  if (sums_rows) {
+    store_bias_rows(m0, sums_lo);
+    store_bias_rows(m0 + 64u, sums_hi);
   }
 }

@@ -46,12 +46,12 @@ fn tile_b(k4: u32, n0: u32) -> mat4x4<f32> {
   if (TRANS_B) {
     // B is N x K: one vec4 holds four k of one column; transpose in registers.
     let K4 = p.K / 4u;
-    return transpose(mat4x4<f32>(B[col(n0) * K4 + k4], B[col(n0 + 1u) * K4 + k4], B[col(n0 + 2u) * K4 + k4], B[col(n0 + 3u) * K4 + k4]));
+    return operand_b4(transpose(mat4x4<f32>(B[col(n0) * K4 + k4], B[col(n0 + 1u) * K4 + k4], B[col(n0 + 2u) * K4 + k4], B[col(n0 + 3u) * K4 + k4])));
   }
   let N4 = p.N / 4u;
   let q = col(n0) / 4u;
   let k = 4u * k4;
-  return mat4x4<f32>(B[k * N4 + q], B[(k + 1u) * N4 + q], B[(k + 2u) * N4 + q], B[(k + 3u) * N4 + q]);
+  return operand_b4(mat4x4<f32>(B[k * N4 + q], B[(k + 1u) * N4 + q], B[(k + 2u) * N4 + q], B[(k + 3u) * N4 + q]));
 }
 
 // Row m of the block: columns n0 .. n0 + 7 from two vec4 accumulators (a loop, see main).
@@ -83,10 +83,18 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   var c61 = vec4<f32>(0.0);
   var c70 = vec4<f32>(0.0);
   var c71 = vec4<f32>(0.0);
+  // BIAS_GRAD (update kernels): column block 0 also sums its rows of op(A).
+  let sums_rows = BIAS_GRAD && n0 == 0u;
+  var sums0 = vec4<f32>(0.0);
+  var sums1 = vec4<f32>(0.0);
   let K4 = p.K / 4u;
   for (var k4 = 0u; k4 < K4; k4++) {
     let a0 = tile_a(m0, k4);
     let a1 = tile_a(m0 + 4u, k4);
+    if (sums_rows) {
+      sums0 += vec4<f32>(1.0) * a0;
+      sums1 += vec4<f32>(1.0) * a1;
+    }
     let b0 = tile_b(k4, n0);
     let b1 = tile_b(k4, n0 + 4u);
     // Row r of the block gains sum_i op(A)[r, k + i] * op(B)[k + i, ..] = b * a[r].
@@ -114,5 +122,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let rows = min(8u, p.M - min(m0, p.M));
   for (var r = 0u; r < rows; r++) {
     store_row(m0 + r, n0, acc[2u * r], acc[2u * r + 1u]);
+  }
+  if (sums_rows) {
+    store_bias_rows(m0, sums0);
+    store_bias_rows(m0 + 4u, sums1);
   }
 }

@@ -31,6 +31,8 @@ interface MatmulCase {
   epilogue: EpilogueCase;
   /** Forced kernel; absent: the adapter's choice. */
   variant?: MatmulVariant;
+  /** Read op(B) through sign() (sign symmetry's backward product). */
+  signB?: boolean;
 }
 
 // f32 accumulation with fma against float64: the measured error is ~1e-6 even
@@ -190,6 +192,19 @@ for (const variant of VARIANTS) {
   }
 }
 
+// 5. sign(op(B)), as sign symmetry's delta product uses it (kappa as alpha, the gate
+// epilogue): every variant, both B layouts, odd and fitting shapes.
+for (const variant of VARIANTS) {
+  for (const transB of [false, true]) {
+    const odd = shapeFor(variant, false, transB, VARIANT_SHAPES[(transB ? 4 : 0) + 1]);
+    const [M, N, K] = FITTING[variant];
+    for (const shape of [odd, { M, N, K }]) {
+      const epilogue: EpilogueCase = { kind: 'gate', act: 'relu' };
+      cases.push({ name: `${variant}: sign(B) ${shape.M}x${shape.N}x${shape.K} ${tname(false, transB)} gate(relu)`, ...shape, transA: false, transB, alpha: 0.3, epilogue, variant, signB: true });
+    }
+  }
+}
+
 /** The adapter's WebGPU entry with the 'subgroups' feature withheld (GpuContext.create asks for it where the adapter has it). */
 function withoutSubgroups(gpu: GpuEntry): GpuEntry {
   return {
@@ -263,12 +278,12 @@ async function runCase(ci: number, c: MatmulCase): Promise<void> {
       break;
   }
 
-  const d = await matmul(ctx, { M, N, K, A: bufA, B: bufB, C: bufC, transA: c.transA, transB: c.transB, alpha: c.alpha, epilogue, ...(c.variant ? { variant: c.variant } : {}) });
+  const d = await matmul(ctx, { M, N, K, A: bufA, B: bufB, C: bufC, transA: c.transA, transB: c.transB, alpha: c.alpha, epilogue, signB: c.signB, ...(c.variant ? { variant: c.variant } : {}) });
   // The pipeline is the forced kernel's (its label is the cache key).
   if (c.variant) expect(d.kernel.key.startsWith(`${VARIANT_KERNELS[c.variant].name}(`)).toBe(true);
   run(ctx, [d]);
   const C = await readF32(ctx, bufC, M * N);
-  const expected = matmulRef({ M, N, K, A, B, transA: c.transA, transB: c.transB, alpha: c.alpha, epilogue: ref });
+  const expected = matmulRef({ M, N, K, A, B, transA: c.transA, transB: c.transB, signB: c.signB, alpha: c.alpha, epilogue: ref });
   expect(relErr(C, expected.C)).toBeLessThanOrEqual(TOL);
 
   if (e.kind === 'bias-act') {
@@ -297,7 +312,7 @@ describe('matmul', () => {
 
   it('covers every variant x transpose x epilogue kind on odd shapes, and every transpose on fitting ones', () => {
     for (const variant of VARIANTS) {
-      const mine = cases.filter((c) => c.variant === variant);
+      const mine = cases.filter((c) => c.variant === variant && !c.signB);
       const combos = new Set(mine.map((c) => `${tname(c.transA, c.transB)} ${c.epilogue.kind}`));
       expect(combos.size).toBe(4 * 5);
       const [fm, fn] = FITTING[variant];
@@ -364,6 +379,6 @@ describe('matmul variant choice', () => {
     expect(await key(100, 128, 64, 'vec4')).toBe('matmul_vec4(ACT=0,EPILOGUE=0,FIT_M=0,FIT_N=1,TRANS_A=0,TRANS_B=1)');
     expect(await key(128, 128, 60, 'tiled')).toBe('matmul_tiled(ACT=0,EPILOGUE=0,FIT_K=0,FIT_M=1,FIT_N=1,TRANS_A=0,TRANS_B=1)');
     expect(await key(96, 64, 60, 'splitk')).toBe('matmul_splitk(ACT=0,EPILOGUE=0,FIT_M=1,FIT_N=1,TRANS_A=0,TRANS_B=1)');
-    expect(await key(6, 8, 60, 'scalar')).toBe('matmul(ACT=0,EPILOGUE=0,FITS=0,TRANS_A=0,TRANS_B=1)');
+    expect(await key(6, 8, 60, 'scalar')).toBe('matmul(ACT=0,EPILOGUE=0,FIT_M=0,FIT_N=1,TRANS_A=0,TRANS_B=1)');
   });
 });

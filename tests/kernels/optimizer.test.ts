@@ -3,24 +3,14 @@
 // twin, and per-step noise.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/engine/device/gpu-context';
-import { CONSTANT_SCHEDULE, OPTIMIZERS, type OptimizerSettings, optimizerStep } from '../../src/engine/kernels/optimizer';
+import { OPTIMIZERS, type OptimizerSettings, optimizerStep } from '../../src/engine/kernels/optimizer';
 import { type OptimizerState, optimizerStepRef } from '../../src/engine/reference/optimizer';
+import { asF32, BASE_SETTINGS } from './optimizer-settings';
 import { destroyContext, free, getContext, readF32, relErr, run, seededArray, upload } from '../gpu-harness';
 
 afterAll(destroyContext);
 
-const BASE: OptimizerSettings = {
-  method: 'sgd',
-  lr: 0.05,
-  mu: 0.9,
-  beta1: 0.9,
-  beta2: 0.999,
-  eps: 1e-8,
-  weightDecay: 0,
-  decay: 0,
-  noiseStd: 0,
-  schedule: CONSTANT_SCHEDULE,
-};
+const BASE: OptimizerSettings = BASE_SETTINGS;
 
 interface OptCase {
   name: string;
@@ -81,12 +71,6 @@ const TOL = 1e-5;
 // (even at t = 1 on lavapipe), which near 1 - 0.999 is 1.2e-4 relative, so the
 // update is ~6e-5 off. Harmless in training, but the tolerance must admit it.
 const TOL_ADAM = 1e-4;
-
-/** The settings as the kernel sees them: every float rounded to f32 in the uniform. */
-function asF32(s: OptimizerSettings): OptimizerSettings {
-  const f = Math.fround;
-  return { ...s, lr: f(s.lr), mu: f(s.mu), beta1: f(s.beta1), beta2: f(s.beta2), eps: f(s.eps), weightDecay: f(s.weightDecay), decay: f(s.decay), noiseStd: f(s.noiseStd) };
-}
 
 function transpose(x: ArrayLike<number>, rows: number, cols: number): Float32Array {
   const t = new Float32Array(rows * cols);

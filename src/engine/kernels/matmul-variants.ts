@@ -31,6 +31,8 @@ export interface VariantKernel {
   /** Pipeline-cache name: one WGSL module per variant. */
   name: string;
   source: string;
+  /** The same kernel as a fused weight update (matmul_update.wgsl; weight-update.ts). */
+  updateSource: string;
   /** The bounds-check switches of this shape (override constants, part of the cache key). */
   fits(s: MatmulShape): Record<string, number>;
   /** Workgroups to dispatch. */
@@ -45,13 +47,15 @@ export const VARIANT_KERNELS: Record<MatmulVariant, VariantKernel> = {
   scalar: {
     name: 'matmul',
     source: SHADERS.matmul,
-    fits: (s) => ({ FITS: bit(s.M % 4 === 0 && s.N % 4 === 0) }),
+    updateSource: SHADERS.matmulUpdate,
+    fits: (s) => ({ FIT_M: bit(s.M % 4 === 0), FIT_N: bit(s.N % 4 === 0) }),
     grid: (s) => [groups(s.N, 32), groups(s.M, 32), 1],
   },
   // 8 x 8 invocations x 8 x 8 outputs: a 64 x 64 tile.
   vec4: {
     name: 'matmul_vec4',
     source: SHADERS.matmulVec4,
+    updateSource: SHADERS.matmulVec4Update,
     fits: (s) => ({ FIT_M: bit(s.M % 64 === 0), FIT_N: bit(s.N % 64 === 0) }),
     grid: (s) => [groups(s.N, 64), groups(s.M, 64), 1],
   },
@@ -59,18 +63,21 @@ export const VARIANT_KERNELS: Record<MatmulVariant, VariantKernel> = {
   subgroup: {
     name: 'matmul_subgroup',
     source: SHADERS.matmulSubgroup,
+    updateSource: SHADERS.matmulSubgroupUpdate,
     fits: (s) => ({ FIT_M: bit(s.M % 128 === 0), FIT_N: bit(s.N % 32 === 0) }),
     grid: (s) => [groups(s.N, 32), groups(s.M, 128), 1],
   },
   tiled: {
     name: 'matmul_tiled',
     source: SHADERS.matmulTiled,
+    updateSource: SHADERS.matmulTiledUpdate,
     fits: (s) => ({ FIT_M: bit(s.M % 128 === 0), FIT_N: bit(s.N % 128 === 0), FIT_K: bit(s.K % 8 === 0) }),
     grid: (s) => [groups(s.N, 128), groups(s.M, 128), 1],
   },
   splitk: {
     name: 'matmul_splitk',
     source: SHADERS.matmulSplitk,
+    updateSource: SHADERS.matmulSplitkUpdate,
     fits: (s) => ({ FIT_M: bit(s.M % 32 === 0), FIT_N: bit(s.N % 32 === 0) }),
     grid: (s) => [groups(s.N, 32), groups(s.M, 32), 1],
   },

@@ -28,6 +28,8 @@ export interface MatmulArgs {
   C: GPUBuffer;
   transA?: boolean;
   transB?: boolean;
+  /** Read op(B) through sign(): sign symmetry's kappa sign(W) without storing it (kappa as alpha). */
+  signB?: boolean;
   alpha?: number;
   epilogue?: Epilogue;
   label?: string;
@@ -55,6 +57,7 @@ export async function matmul(ctx: GpuContext, args: MatmulArgs): Promise<Dispatc
       TRANS_B: args.transB ? 1 : 0,
       EPILOGUE: EPILOGUE_ID[ep.kind],
       ACT: act,
+      ...(args.signB ? { SIGN_B: 1 } : {}),
       ...v.fits(args),
     },
   });

@@ -67,12 +67,11 @@ export interface OptimizerStep {
   update(settings: OptimizerSettings): void;
 }
 
-function uniforms(a: OptimizerArgs, s: OptimizerSettings): ArrayBuffer {
-  return packUniforms([
-    ['u32', a.rows * a.cols],
-    ['u32', a.rows],
-    ['u32', a.cols],
-    ['u32', a.seed],
+type UniformField = readonly ['u32' | 'f32', number];
+
+/** optimizer_math.wgsl's OptimizerSettings, field by field (48 bytes, no padding). */
+export function optimizerSettingsFields(s: OptimizerSettings, seed: number, stream: number): UniformField[] {
+  return [
     ['f32', s.lr],
     ['f32', s.mu],
     ['f32', s.beta1],
@@ -81,10 +80,16 @@ function uniforms(a: OptimizerArgs, s: OptimizerSettings): ArrayBuffer {
     ['f32', s.weightDecay],
     ['f32', s.decay],
     ['f32', s.noiseStd],
-    ['u32', a.stream],
+    ['u32', seed],
+    ['u32', stream],
     ['u32', s.schedule.warmupSteps],
     ['u32', s.schedule.cosineSteps],
-  ]);
+  ];
+}
+
+function uniforms(a: OptimizerArgs, s: OptimizerSettings): ArrayBuffer {
+  // The settings struct is 16-byte aligned: it starts at byte 16.
+  return packUniforms([['u32', a.rows * a.cols], ['u32', a.rows], ['u32', a.cols], ['u32', 0], ...optimizerSettingsFields(s, a.seed, a.stream)]);
 }
 
 /** One in-place optimiser step on a parameter (see optimizer.wgsl). */

@@ -12,6 +12,8 @@ import columnSum from '../../shaders/column_sum.wgsl?raw';
 import outputLoss from '../../shaders/output_loss.wgsl?raw';
 import gatherBatch from '../../shaders/gather_batch.wgsl?raw';
 import optimizer from '../../shaders/optimizer.wgsl?raw';
+import optimizerMath from '../../shaders/optimizer_math.wgsl?raw';
+import matmulUpdate from '../../shaders/matmul_update.wgsl?raw';
 import fillNoise from '../../shaders/fill_noise.wgsl?raw';
 import transposeCombine from '../../shaders/transpose_combine.wgsl?raw';
 import dotProducts from '../../shaders/dot_products.wgsl?raw';
@@ -41,18 +43,26 @@ import bpstdpError from '../../shaders/bpstdp_error.wgsl?raw';
 import spikeCountMetrics from '../../shaders/spike_count_metrics.wgsl?raw';
 import confusionMatrix from '../../shaders/confusion_matrix.wgsl?raw';
 
+const matmulUpdateSnippet = random + optimizerMath + matmulUpdate;
+
 export const SHADERS = {
-  matmul: activations + matmul,
+  matmul: activations + matmulCommon + matmul,
   matmulVec4: activations + matmulCommon + matmulVec4,
   // Its `enable subgroups;` must open the module, so the snippets go after it
   // (WGSL's module-scope declarations may come in any order).
   matmulSubgroup: matmulSubgroup + activations + matmulCommon,
   matmulTiled: activations + matmulCommon + matmulTiled,
   matmulSplitk: activations + matmulCommon + matmulSplitk,
+  // The same variants as fused weight updates: matmul_update.wgsl for matmul_common.wgsl.
+  matmulUpdate: matmulUpdateSnippet + matmul,
+  matmulVec4Update: matmulUpdateSnippet + matmulVec4,
+  matmulSubgroupUpdate: matmulSubgroup + matmulUpdateSnippet,
+  matmulTiledUpdate: matmulUpdateSnippet + matmulTiled,
+  matmulSplitkUpdate: matmulUpdateSnippet + matmulSplitk,
   columnSum,
   outputLoss: batchMetrics + outputLoss,
   gatherBatch,
-  optimizer: random + optimizer,
+  optimizer: random + optimizerMath + optimizer,
   fillNoise: random + fillNoise,
   transposeCombine,
   dotProducts,

@@ -1,22 +1,29 @@
+import type { Dispatch } from '../device/dispatch';
 import type { GpuContext } from '../device/gpu-context';
 import { type OptimizerSettings, type OptimizerStep, optimizerStep, type StepSchedule } from '../kernels/optimizer';
+import { weightUpdate } from '../kernels/weight-update';
 import { NOISE_STREAM } from '../layers/feedback-update';
-import type { RateNetwork } from '../layers/network';
+import { type BatchBuffers, layerInput, type RateNetwork } from '../layers/network';
 import type { RuleSpec } from '../rules/rule';
 import { scheduleSteps, type TrainConfig } from '../training/config';
 
 export type ParameterKind = 'weights' | 'bias' | 'feedback';
 
+/** The optimiser settings of each kind of parameter (parameterSettings). */
+export type ParameterSettings = Record<ParameterKind, OptimizerSettings>;
+
+/** One dispatch of a step's parameter updates. */
 export interface ParameterUpdate {
-  kind: ParameterKind;
-  step: OptimizerStep;
+  dispatch: Dispatch;
+  /** Rewrites its learning rates, coefficients and schedule from the next submit. */
+  update(settings: ParameterSettings): void;
 }
 
 /**
  * The optimiser settings each kind of parameter gets under a config and rule;
  * the learning-rate schedule is laid out over epochs of `stepsPerEpoch` steps.
  */
-export function parameterSettings(config: TrainConfig, rule: RuleSpec, stepsPerEpoch: number) {
+export function parameterSettings(config: TrainConfig, rule: RuleSpec, stepsPerEpoch: number): ParameterSettings {
   const o = config.optimizer;
   const schedule: StepSchedule = scheduleSteps(config, stepsPerEpoch);
   const base: OptimizerSettings = {
@@ -40,9 +47,15 @@ export function parameterSettings(config: TrainConfig, rule: RuleSpec, stepsPerE
   return { weights, bias, feedback };
 }
 
+/** A separate optimiser step: the update of one parameter of kind `kind`. */
+function separate(kind: ParameterKind, step: Promise<OptimizerStep>): Promise<ParameterUpdate> {
+  return step.then((s) => ({ dispatch: s.dispatch, update: (settings) => s.update(settings[kind]) }));
+}
+
 /**
- * Applies every parameter update of a step, after the whole backward pass
- * has read the old W and B (as one optimiser step over the total loss does).
+ * Applies every parameter update of a step from the stored gradients gW, gb
+ * and gB, after the whole backward pass has read the old W and B (as one
+ * optimiser step over the total loss does): two or three dispatches per layer.
  */
 export async function parameterUpdates(
   ctx: GpuContext,
@@ -55,11 +68,10 @@ export async function parameterUpdates(
 ): Promise<ParameterUpdate[]> {
   const s = parameterSettings(config, rule, stepsPerEpoch);
   const steps: Promise<ParameterUpdate>[] = [];
-  const tag = (kind: ParameterKind, p: Promise<OptimizerStep>) => p.then((step) => ({ kind, step }));
   for (const layer of net.layers) {
     const name = `layer${layer.index}`;
     steps.push(
-      tag('weights', optimizerStep(ctx, {
+      separate('weights', optimizerStep(ctx, {
         param: layer.W,
         grad: layer.gW,
         m: layer.mW,
@@ -73,7 +85,7 @@ export async function parameterUpdates(
         stream: NOISE_STREAM.update + layer.index,
         label: `${name}.update_W`,
       })),
-      tag('bias', optimizerStep(ctx, {
+      separate('bias', optimizerStep(ctx, {
         param: layer.b,
         grad: layer.gb,
         m: layer.mb,
@@ -87,23 +99,74 @@ export async function parameterUpdates(
         label: `${name}.update_b`,
       })),
     );
-    if (layer.gB && !rule.tied) {
-      steps.push(
-        tag('feedback', optimizerStep(ctx, {
-          param: layer.B!,
-          grad: layer.gB,
-          m: layer.mB!,
-          v: layer.vB!,
-          rows: layer.nIn,
-          cols: layer.feedbackCols,
-          clock,
-          settings: s.feedback,
-          seed,
-          stream: NOISE_STREAM.update + layer.index,
-          label: `${name}.update_B`,
-        })),
-      );
-    }
+  }
+  return [...(await Promise.all(steps)), ...(await feedbackUpdates(ctx, net, rule, clock, seed, s))];
+}
+
+/**
+ * The same updates with each layer's W and b in one dispatch (kernels/weight-update.ts):
+ * the weight-gradient matmul applies the optimiser as its epilogue, reading the
+ * step's deltas and inputs from `batch`, so gW and gb are never stored.
+ * Kolen-Pollack's B takes its tied step in the same pass; a trained B keeps
+ * its separate step.
+ */
+export async function fusedParameterUpdates(
+  ctx: GpuContext,
+  net: RateNetwork,
+  batch: BatchBuffers,
+  config: TrainConfig,
+  rule: RuleSpec,
+  clock: GPUBuffer,
+  seed: number,
+  stepsPerEpoch: number,
+): Promise<ParameterUpdate[]> {
+  const s = parameterSettings(config, rule, stepsPerEpoch);
+  const steps = net.layers.map(async (layer): Promise<ParameterUpdate> => {
+    const step = await weightUpdate(ctx, {
+      delta: batch.delta[layer.index - 1],
+      input: layerInput(batch, layer.index),
+      rows: batch.rows,
+      nOut: layer.nOut,
+      nIn: layer.nIn,
+      W: layer.W,
+      mW: layer.mW,
+      vW: layer.vW,
+      b: layer.b,
+      mb: layer.mb,
+      vb: layer.vb,
+      tied: rule.tied ? layer.B! : undefined,
+      clock,
+      weights: s.weights,
+      bias: s.bias,
+      seed,
+      stream: NOISE_STREAM.update + layer.index,
+      label: `layer${layer.index}.update`,
+    });
+    return { dispatch: step.dispatch, update: (next) => step.update(next.weights, next.bias) };
+  });
+  return [...(await Promise.all(steps)), ...(await feedbackUpdates(ctx, net, rule, clock, seed, s))];
+}
+
+/** B's own optimiser steps, for rules that train it (not tied, not fixed). */
+function feedbackUpdates(ctx: GpuContext, net: RateNetwork, rule: RuleSpec, clock: GPUBuffer, seed: number, s: ParameterSettings): Promise<ParameterUpdate[]> {
+  const steps: Promise<ParameterUpdate>[] = [];
+  for (const layer of net.layers) {
+    if (!layer.gB || rule.tied) continue;
+    steps.push(
+      separate('feedback', optimizerStep(ctx, {
+        param: layer.B!,
+        grad: layer.gB,
+        m: layer.mB!,
+        v: layer.vB!,
+        rows: layer.nIn,
+        cols: layer.feedbackCols,
+        clock,
+        settings: s.feedback,
+        seed,
+        stream: NOISE_STREAM.update + layer.index,
+        label: `layer${layer.index}.update_B`,
+      })),
+    );
   }
   return Promise.all(steps);
 }

@@ -23,6 +23,8 @@ export interface MatmulRefArgs {
   B: ArrayLike<number>;
   transA?: boolean;
   transB?: boolean;
+  /** Use sign(op(B)). */
+  signB?: boolean;
   alpha?: number;
   epilogue?: EpilogueRef;
 }
@@ -39,7 +41,8 @@ export function matmulRef(args: MatmulRefArgs): MatmulRefResult {
   const alpha = args.alpha ?? 1;
   const ep = args.epilogue ?? { kind: 'none' };
   const a = (m: number, k: number) => (args.transA ? A[k * M + m] : A[m * K + k]);
-  const b = (k: number, n: number) => (args.transB ? B[n * K + k] : B[k * N + n]);
+  const raw = (k: number, n: number) => (args.transB ? B[n * K + k] : B[k * N + n]);
+  const b = args.signB ? (k: number, n: number) => Math.sign(raw(k, n)) : raw;
   const C = new Float64Array(M * N);
   const E = ep.kind === 'bias-act' ? new Float64Array(M * N) : undefined;
   for (let m = 0; m < M; m++) {

@@ -137,7 +137,7 @@ export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
     super(ctx, options, res, config.batchSize);
     this.rule = findRule(feedbackRuleOf(config.rule));
     this.wantedPaths = variant.paths.slice();
-    this.updateStep = updates.map((u) => u.step.dispatch);
+    this.updateStep = updates.map((u) => u.dispatch);
   }
 
   static async create(ctx: GpuContext, data: GpuDataset, config: SpikingConfig, opts: SpikingTrainerOptions = {}): Promise<SpikingTrainer> {
@@ -258,7 +258,7 @@ export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
     if (!(lr >= 0) || !Number.isFinite(lr)) throw new ConfigError('optimizer.lr', `must be a finite number of at least 0 (got ${lr}).`);
     this.config.optimizer.lr = lr;
     const s = parameterSettings(asTrainConfig(this.config, this.rule), this.rule, 1);
-    for (const u of this.updates) u.step.update(s[u.kind]);
+    for (const u of this.updates) u.update(s);
   }
 
   /** Parameters, optimiser state, clock, metric sums, loop position and propagation paths, read back asynchronously. */

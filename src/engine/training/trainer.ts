@@ -14,7 +14,8 @@ import { type BatchBuffers, RateNetwork } from '../layers/network';
 import { alignmentProbes } from '../metrics/alignment-probes';
 import { layerSlot, metricsFloats, TEST_SLOT, TRAIN_SLOT } from '../metrics/layout';
 import { MetricsReader } from '../metrics/metrics-reader';
-import { type ParameterUpdate, parameterSettings, parameterUpdates } from '../optimizers/parameter-updates';
+import { canFuseUpdates, WEIGHT_UPDATE_STORAGE_BINDINGS } from '../kernels/weight-update';
+import { fusedParameterUpdates, type ParameterUpdate, parameterSettings, parameterUpdates } from '../optimizers/parameter-updates';
 import { Rng } from '../rng';
 import { findRule } from '../rules/registry';
 import { type Coefficients, type RuleSpec, trainsFeedback } from '../rules/rule';
@@ -63,6 +64,13 @@ export interface TrainerOptions {
   maxInFlight?: number;
   /** Rows per evaluation chunk. */
   evalRows?: number;
+  /**
+   * Apply each layer's weight and bias gradients inside their matmul (one
+   * dispatch per layer, kernels/weight-update.ts) rather than storing them for
+   * separate optimiser dispatches. Default: when the device binds the 10
+   * storage buffers that takes.
+   */
+  fuseUpdates?: boolean;
 }
 
 export interface RuleSwitchOptions {
@@ -78,7 +86,7 @@ const LIVE_SETTINGS = ['rule', 'coefficients', 'optimizer.lr', 'feedbackLr'] as 
 /** A loss this many times chance level counts as divergence. */
 const DIVERGED_LOSS_FACTOR = 10;
 
-const DEFAULTS: Required<TrainerOptions> = { metricsEvery: 50, bpAngles: false, stepsPerSubmit: 4, maxInFlight: 2, evalRows: 1000 };
+const DEFAULTS: Omit<Required<TrainerOptions>, 'fuseUpdates'> = { metricsEvery: 50, bpAngles: false, stepsPerSubmit: 4, maxInFlight: 2, evalRows: 1000 };
 
 /**
  * Trains a rate network on a GPU-resident dataset with one rule. Every step
@@ -114,7 +122,7 @@ export class Trainer extends StepLoop<MetricsRecord> {
     const { value, group, program } = await ctx.pipelines.batch(async () => {
       const { value, group } = await ctx.buffers.grouped(() => Trainer.build(ctx, data, config, opts));
       try {
-        return { value, group, program: await buildRuleProgram(ctx, value[0], value[2], config, value[1].bpAngles) };
+        return { value, group, program: await buildRuleProgram(ctx, value[0], value[2], config, value[1]) };
       } catch (e) {
         group.destroy();
         throw e;
@@ -134,7 +142,11 @@ export class Trainer extends StepLoop<MetricsRecord> {
   }
 
   private static async build(ctx: GpuContext, data: GpuDataset, config: TrainConfig, opts: TrainerOptions) {
-    const options = { ...DEFAULTS, ...opts };
+    const options: Required<TrainerOptions> = { ...DEFAULTS, fuseUpdates: canFuseUpdates(ctx), ...opts };
+    if (options.fuseUpdates && !canFuseUpdates(ctx)) {
+      const has = ctx.limits.maxStorageBuffersPerShaderStage;
+      throw new ConfigError('fuseUpdates', `needs ${WEIGHT_UPDATE_STORAGE_BINDINGS} storage buffers per shader stage and this device allows ${has}; leave it unset to use separate optimiser dispatches.`);
+    }
     if (!Number.isInteger(options.metricsEvery) || options.metricsEvery < 1) throw new ConfigError('metricsEvery', 'must be a whole number of at least 1.');
     if (config.batchSize > data.train.count) {
       throw new ConfigError('batchSize', `is ${config.batchSize} but the training set has only ${data.train.count} examples.`);
@@ -191,7 +203,7 @@ export class Trainer extends StepLoop<MetricsRecord> {
     this.config.optimizer.lr = lr;
     this.config.feedbackLr = feedbackLr;
     const s = parameterSettings(this.config, this.rule, this.stepsPerEpoch);
-    for (const u of this.program.updates) u.step.update(s[u.kind]);
+    for (const u of this.program.updates) u.update(s);
   }
 
   /**
@@ -264,7 +276,7 @@ export class Trainer extends StepLoop<MetricsRecord> {
     change.apply();
     let program: RuleProgram;
     try {
-      program = await buildRuleProgram(this.ctx, this.network, this.parts, next, this.options.bpAngles);
+      program = await buildRuleProgram(this.ctx, this.network, this.parts, next, this.options);
     } catch (e) {
       change.revert();
       for (const b of change.added) this.ctx.buffers.destroy(b);
@@ -347,8 +359,12 @@ function needsFeedbackGrad(rule: RuleSpec, config: TrainConfig): boolean {
   return rule.feedback === 'backward' && !rule.tied && (trainsFeedback(rule, coefficients) || config.feedbackUpdateNoise > 0);
 }
 
-/** One step's gather, forward, loss, backward and B update, its probes and its optimiser steps, under `config.rule`. */
-async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepParts, config: TrainConfig, bpAngles: boolean): Promise<RuleProgram> {
+/**
+ * One step's gather, forward, loss, backward and B's gradient, its probes and
+ * its parameter updates (fused or separate), under `config.rule`.
+ */
+async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepParts, config: TrainConfig, options: Required<TrainerOptions>): Promise<RuleProgram> {
+  const fused = options.fuseUpdates;
   const rule = findRule(config.rule);
   const coefficients: Coefficients = { ...rule.regularizer, ...config.coefficients };
   const { data, train, clock, metrics, order, noiseSeed, stepsPerEpoch } = parts;
@@ -371,14 +387,17 @@ async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepPa
             feedback.push(...(await feedbackUpdate(ctx, layer, train, coefficients, { kind: config.feedbackInput, noiseStd: config.feedbackNoiseStd, seed: noiseSeed }, clock)));
           }
         }
-        return [gather, ...(await forwardPass(ctx, net, train, 'train')), loss, ...(await backwardPass(ctx, net, train, rule.feedback)), ...feedback];
+        const backward = await backwardPass(ctx, net, train, rule.feedback, { weightGradients: !fused });
+        return [gather, ...(await forwardPass(ctx, net, train, 'train')), loss, ...backward, ...feedback];
       });
-      const probeStep = await alignmentProbes(ctx, net, train, rule.feedback, metrics, bpAngles);
-      const updates = await parameterUpdates(ctx, net, config, rule, clock, noiseSeed, stepsPerEpoch);
+      const probeStep = await alignmentProbes(ctx, net, train, rule.feedback, metrics, options.bpAngles);
+      const updates = fused
+        ? await fusedParameterUpdates(ctx, net, train, config, rule, clock, noiseSeed, stepsPerEpoch)
+        : await parameterUpdates(ctx, net, config, rule, clock, noiseSeed, stepsPerEpoch);
       return { trainStep, probeStep, updates };
     }, buffers);
     ctx.throwIfFailed();
-    return { ...value, updateStep: value.updates.map((u) => u.step.dispatch), buffers };
+    return { ...value, updateStep: value.updates.map((u) => u.dispatch), buffers };
   } catch (e) {
     buffers.destroy();
     throw e;

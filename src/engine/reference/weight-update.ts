@@ -1,0 +1,33 @@
+// Reference of the fused weight update (matmul_update.wgsl through any matmul
+// variant): dW = delta^T input and db = delta^T 1, then one optimiser step on
+// W (with its twin) and on b, exactly as the unfused gradient matmul, column
+// sum and two optimizer.wgsl dispatches would do it.
+import type { OptimizerSettings } from '../kernels/optimizer';
+import { columnSumRef } from './column-sum';
+import { matmulRef } from './matmul';
+import { type OptimizerState, optimizerStepRef } from './optimizer';
+
+export interface WeightUpdateRefArgs {
+  delta: ArrayLike<number>;
+  input: ArrayLike<number>;
+  rows: number;
+  nOut: number;
+  nIn: number;
+  weights: OptimizerSettings;
+  bias: OptimizerSettings;
+  /** Kolen-Pollack: W.T (nIn x nOut) receives the same step. */
+  tied: boolean;
+  clock: number;
+  seed: number;
+  stream: number;
+}
+
+/** Applies one step in place: W (and, tied, its twin T) and b with their moments. */
+export function weightUpdateRef(W: OptimizerState, b: OptimizerState, a: WeightUpdateRefArgs): { gW: Float64Array; gb: Float64Array } {
+  const gW = matmulRef({ M: a.nOut, N: a.nIn, K: a.rows, A: a.delta, B: a.input, transA: true }).C;
+  const gb = columnSumRef(a.delta, a.rows, a.nOut);
+  const at = { rows: a.nOut, cols: a.nIn, clock: a.clock, seed: a.seed };
+  optimizerStepRef(a.tied ? W : { ...W, T: undefined }, gW, { ...at, settings: a.weights, stream: a.stream });
+  optimizerStepRef(b, gb, { ...at, rows: 1, cols: a.nOut, settings: a.bias, stream: 0 });
+  return { gW, gb };
+}

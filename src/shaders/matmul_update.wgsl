@@ -1,0 +1,100 @@
+// Used instead of matmul_common.wgsl by the fused weight-update kernels
+// (kernels/weight-update.ts). The variant's product, op(A) op(B) = delta^T h,
+// is a layer's weight gradient; rather than being stored it is applied where
+// it is computed: store() runs the optimiser step on W (and on W's twin), and
+// store_bias() the bias's step from op(A)'s row sums, db = delta^T 1, which
+// the invocations holding column block 0 accumulate (BIAS_GRAD). One dispatch
+// thus replaces the gradient, bias-gradient and two optimiser dispatches.
+// The arithmetic is optimizer_math.wgsl's, as in optimizer.wgsl.
+//
+// TIED (Kolen-Pollack): the twin (W^T's shape, B) gets the same step and
+// decay, and NOISE goes to the twin, as in optimizer.wgsl.
+
+struct Params {
+  M: u32,
+  N: u32,
+  K: u32,
+  alpha: f32,
+  beta: f32,
+}
+
+struct UpdateSettings {
+  weights: OptimizerSettings,
+  bias: OptimizerSettings,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(3) var<storage, read> clock: array<u32>;
+@group(0) @binding(4) var<storage, read_write> W: array<f32>;
+@group(0) @binding(5) var<storage, read_write> W_m: array<f32>;
+@group(0) @binding(6) var<uniform> settings: UpdateSettings;
+@group(0) @binding(7) var<storage, read_write> W_v: array<f32>;
+@group(0) @binding(8) var<storage, read_write> twin: array<f32>;
+@group(0) @binding(9) var<storage, read_write> bias: array<f32>;
+@group(0) @binding(10) var<storage, read_write> bias_m: array<f32>;
+@group(0) @binding(11) var<storage, read_write> bias_v: array<f32>;
+
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
+override FIT_M: bool = false;
+override FIT_N: bool = false;
+override METHOD: u32 = 0u;
+override TIED: bool = false;
+override NOISE: bool = false;
+const BIAS_GRAD = true;
+
+// W[m, n] (M x N) takes its step from gradient alpha * acc.
+fn store(m: u32, n: u32, acc: f32) {
+  if ((!FIT_M && m >= p.M) || (!FIT_N && n >= p.N)) { return; }
+  let i = m * p.N + n;
+  let s = settings.weights;
+  let now = clock[0];
+  let lr = scheduled_lr(s, now);
+  var mom = Moments(0.0, 0.0);
+  if (METHOD >= 1u) { mom.m = W_m[i]; }
+  if (METHOD == 2u) { mom.v = W_v[i]; }
+  let u = optimizer_step(s, lr, now, p.alpha * acc + s.weight_decay * W[i], &mom);
+  if (METHOD >= 1u) { W_m[i] = mom.m; }
+  if (METHOD == 2u) { W_v[i] = mom.v; }
+  let keep = 1.0 - lr * s.decay;
+  var noise = 0.0;
+  if (NOISE) { noise = update_noise(s, lr, now, i); }
+  if (TIED) {
+    W[i] = keep * W[i] + u;
+    let j = n * p.M + m;
+    twin[j] = keep * twin[j] + u + noise;
+  } else {
+    W[i] = keep * W[i] + u + noise;
+  }
+}
+
+// bias[m] takes its step from gradient alpha * (row m's sum of op(A)); no noise.
+fn store_bias(m: u32, acc: f32) {
+  if (!FIT_M && m >= p.M) { return; }
+  let s = settings.bias;
+  let now = clock[0];
+  let lr = scheduled_lr(s, now);
+  var mom = Moments(0.0, 0.0);
+  if (METHOD >= 1u) { mom.m = bias_m[m]; }
+  if (METHOD == 2u) { mom.v = bias_v[m]; }
+  let u = optimizer_step(s, lr, now, p.alpha * acc + s.weight_decay * bias[m], &mom);
+  if (METHOD >= 1u) { bias_m[m] = mom.m; }
+  if (METHOD == 2u) { bias_v[m] = mom.v; }
+  bias[m] = (1.0 - lr * s.decay) * bias[m] + u;
+}
+
+// op(B) is the layer's input, read as it is.
+fn operand_b(v: f32) -> f32 {
+  return v;
+}
+
+fn operand_b4(t: mat4x4<f32>) -> mat4x4<f32> {
+  return t;
+}
+
+// Rows m0 .. m0 + 3.
+fn store_bias_rows(m0: u32, sums: vec4<f32>) {
+  for (var j = 0u; j < 4u; j++) {
+    store_bias(m0 + j, sums[j]);
+  }
+}

@@ -1,0 +1,185 @@
+// The fused weight update (matmul_update.wgsl through every matmul variant)
+// against its float64 reference: dW = delta^T input and db = delta^T 1 applied
+// by SGD, momentum or Adam to W, b and Kolen-Pollack's tied B, over several steps with a new
+// delta each step, on shapes inside and across the variants' tiles.
+import { afterAll, describe, expect, it } from 'vitest';
+import type { GpuContext } from '../../src/engine/device/gpu-context';
+import { MATMUL_VARIANTS, type MatmulVariant, variantUnsupported } from '../../src/engine/kernels/matmul';
+import { type OptimizerName, type OptimizerSettings } from '../../src/engine/kernels/optimizer';
+import { canFuseUpdates, weightGradientShape, weightUpdate } from '../../src/engine/kernels/weight-update';
+import type { OptimizerState } from '../../src/engine/reference/optimizer';
+import { weightUpdateRef } from '../../src/engine/reference/weight-update';
+import { asF32, BASE_SETTINGS } from './optimizer-settings';
+import { destroyContext, free, getContext, readF32, relErr, run, seededArray, upload } from '../gpu-harness';
+
+afterAll(destroyContext);
+
+interface Case {
+  rows: number;
+  nOut: number;
+  nIn: number;
+  variant: MatmulVariant;
+  method: OptimizerName;
+  tied: boolean;
+  settings: Partial<OptimizerSettings>;
+  steps: number;
+}
+
+const BASE: OptimizerSettings = BASE_SETTINGS;
+
+// [rows (K), nOut (M), nIn (N)]: aligned for vec4/subgroup (M, N, K multiples of 4) but
+// not of their tiles, and odd shapes for the any-shape kernels.
+const ALIGNED = [
+  [20, 12, 36],
+  [128, 132, 68],
+  [4, 260, 8],
+] as const;
+const ODD = [
+  [5, 3, 17],
+  [65, 257, 1],
+  [1, 1, 1],
+  [33, 130, 129],
+  [7, 10, 257],
+] as const;
+
+const OPTIONS: Array<{ method: OptimizerName; tied: boolean; settings: Partial<OptimizerSettings> }> = [
+  { method: 'sgd', tied: false, settings: {} },
+  { method: 'momentum', tied: false, settings: { weightDecay: 0.1 } },
+  { method: 'adam', tied: false, settings: { lr: 0.01, weightDecay: 0.05 } },
+  { method: 'momentum', tied: true, settings: { decay: 0.5, noiseStd: 0.3 } },
+  { method: 'sgd', tied: false, settings: { noiseStd: 0.2, schedule: { warmupSteps: 2, cosineSteps: 6 } } },
+  { method: 'adam', tied: true, settings: { lr: 0.01, decay: 0.2, schedule: { warmupSteps: 0, cosineSteps: 4 } } },
+];
+
+const cases: Case[] = [];
+let k = 0;
+for (const variant of MATMUL_VARIANTS) {
+  const shapes = variant === 'vec4' || variant === 'subgroup' ? ALIGNED : [...ALIGNED, ...ODD];
+  for (const [rows, nOut, nIn] of shapes) {
+    const o = OPTIONS[k++ % OPTIONS.length];
+    cases.push({ rows, nOut, nIn, variant, ...o, steps: 3 });
+  }
+}
+
+const TOL = 1e-5;
+// Adam's bias correction: see optimizer.test.ts.
+const TOL_ADAM = 1e-4;
+
+interface State {
+  W: Float32Array;
+  mW: Float32Array;
+  vW: Float32Array;
+  T: Float32Array;
+  b: Float32Array;
+  mb: Float32Array;
+  vb: Float32Array;
+}
+
+const SEED = 91;
+const STREAM = 17;
+const CLOCK = 1;
+
+function initialState(c: Case, salt: number): State {
+  const nW = c.nOut * c.nIn;
+  return {
+    W: seededArray(nW, salt + 1),
+    mW: seededArray(nW, salt + 2, 0.1),
+    vW: seededArray(nW, salt + 3, 0.1).map((x) => x * x),
+    T: seededArray(nW, salt + 4),
+    b: seededArray(c.nOut, salt + 5),
+    mb: seededArray(c.nOut, salt + 6, 0.1),
+    vb: seededArray(c.nOut, salt + 7, 0.1).map((x) => x * x),
+  };
+}
+
+async function gpuSteps(ctx: GpuContext, c: Case, init: State, deltas: Float32Array<ArrayBuffer>[], input: Float32Array<ArrayBuffer>, weights: OptimizerSettings, bias: OptimizerSettings): Promise<State> {
+  const bufs = {
+    W: upload(ctx, init.W), mW: upload(ctx, init.mW), vW: upload(ctx, init.vW), T: upload(ctx, init.T),
+    b: upload(ctx, init.b), mb: upload(ctx, init.mb), vb: upload(ctx, init.vb),
+    delta: upload(ctx, deltas[0]), input: upload(ctx, input), clock: upload(ctx, Uint32Array.of(CLOCK)),
+  };
+  const step = await weightUpdate(ctx, {
+    delta: bufs.delta, input: bufs.input, rows: c.rows, nOut: c.nOut, nIn: c.nIn,
+    W: bufs.W, mW: bufs.mW, vW: bufs.vW, b: bufs.b, mb: bufs.mb, vb: bufs.vb, tied: c.tied ? bufs.T : undefined, clock: bufs.clock,
+    weights, bias, seed: SEED, stream: STREAM, variant: c.variant,
+  });
+  for (const [s, d] of deltas.entries()) {
+    ctx.device.queue.writeBuffer(bufs.delta, 0, d);
+    ctx.device.queue.writeBuffer(bufs.clock, 0, Uint32Array.of(CLOCK + s));
+    run(ctx, [step.dispatch]);
+  }
+  const nW = c.nOut * c.nIn;
+  const out: State = {
+    W: await readF32(ctx, bufs.W, nW), mW: await readF32(ctx, bufs.mW, nW), vW: await readF32(ctx, bufs.vW, nW), T: await readF32(ctx, bufs.T, nW),
+    b: await readF32(ctx, bufs.b, c.nOut), mb: await readF32(ctx, bufs.mb, c.nOut), vb: await readF32(ctx, bufs.vb, c.nOut),
+  };
+  free(ctx, Object.values(bufs));
+  return out;
+}
+
+function refSteps(c: Case, init: State, deltas: Float32Array[], input: Float32Array, weights: OptimizerSettings, bias: OptimizerSettings) {
+  const f64 = (x: Float32Array) => Float64Array.from(x);
+  const W: OptimizerState = { P: f64(init.W), M: f64(init.mW), V: f64(init.vW), T: f64(init.T) };
+  const b: OptimizerState = { P: f64(init.b), M: f64(init.mb), V: f64(init.vb) };
+  for (const [s, delta] of deltas.entries()) {
+    weightUpdateRef(W, b, {
+      delta, input, rows: c.rows, nOut: c.nOut, nIn: c.nIn, weights: asF32(weights), bias: asF32(bias),
+      tied: c.tied, clock: CLOCK + s, seed: SEED, stream: STREAM,
+    });
+  }
+  return { W, b };
+}
+
+const diff = (a: ArrayLike<number>, b: ArrayLike<number>) => Float64Array.from(a, (x, i) => x - b[i]);
+const maxAbs = (x: ArrayLike<number>) => Array.from(x).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+/**
+ * gpu - init within tol of ref - init (max-norm), give or take the f32 rounding
+ * of the parameter itself at each step: a step that nearly cancels its own decay
+ * on a single element is smaller than W's last bit can show.
+ */
+function expectChange(gpu: ArrayLike<number>, ref: ArrayLike<number>, init: ArrayLike<number>, tol: number, steps: number, what: string): void {
+  const err = maxAbs(diff(gpu, ref));
+  const bound = tol * maxAbs(diff(ref, init)) + steps * 2 ** -23 * maxAbs(ref);
+  expect(err, `${what}: error ${err} against the change ${maxAbs(diff(ref, init))}`).toBeLessThanOrEqual(bound);
+  expect(maxAbs(diff(gpu, init)), `${what}: no step taken`).toBeGreaterThan(0);
+}
+
+describe('fused weight update', () => {
+  it('fits this device (lavapipe allows the 10 storage bindings it needs)', async () => {
+    expect(canFuseUpdates(await getContext())).toBe(true);
+  });
+
+  for (const [ci, c] of cases.entries()) {
+    const extras = Object.keys(c.settings).join(', ') || 'plain';
+    it(`${c.variant} ${c.rows}x${c.nOut}x${c.nIn} ${c.method}${c.tied ? ' tied' : ''} (${extras})`, async () => {
+      const ctx = await getContext();
+      const why = variantUnsupported(ctx, weightGradientShape(c), c.variant);
+      expect(why, `${c.variant} should take this shape here`).toBeNull();
+      const weights: OptimizerSettings = { ...BASE, method: c.method, ...c.settings };
+      const bias: OptimizerSettings = { ...weights, decay: 0, noiseStd: 0 };
+      const init = initialState(c, 100 * ci);
+      const deltas = Array.from({ length: c.steps }, (_, s) => seededArray(c.rows * c.nOut, 1000 * (s + 1) + ci));
+      const input = seededArray(c.rows * c.nIn, 5000 + ci);
+      const gpu = await gpuSteps(ctx, c, init, deltas, input, weights, bias);
+      const ref = refSteps(c, init, deltas, input, weights, bias);
+
+      const tol = c.method === 'adam' ? TOL_ADAM : TOL;
+      // The change, not just the value: a missing step would hide under W's size.
+      expectChange(gpu.W, ref.W.P, init.W, tol, c.steps, 'dW');
+      expectChange(gpu.b, ref.b.P, init.b, tol, c.steps, 'db');
+      if (c.method !== 'sgd') {
+        expect(relErr(gpu.mW, ref.W.M), 'W moment').toBeLessThanOrEqual(TOL);
+        expect(relErr(gpu.mb, ref.b.M), 'b moment').toBeLessThanOrEqual(TOL);
+      } else {
+        expect(Array.from(gpu.mW)).toEqual(Array.from(init.mW));
+      }
+      if (c.method === 'adam') {
+        expect(relErr(gpu.vW, ref.W.V), 'W second moment').toBeLessThanOrEqual(TOL);
+        expect(relErr(gpu.vb, ref.b.V), 'b second moment').toBeLessThanOrEqual(TOL);
+      }
+      if (c.tied) expectChange(gpu.T, ref.W.T!, init.T, tol, c.steps, 'tied B');
+      else expect(Array.from(gpu.T)).toEqual(Array.from(init.T));
+    });
+  }
+});
