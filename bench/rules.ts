@@ -155,7 +155,7 @@ function presetConfig(p: RulePreset, epochs: number, dataset: DatasetName): Trai
     coefficients: { ...(p.coefficients ?? {}) },
     feedbackInput: p.feedbackInput ?? DEFAULT_CONFIG.feedbackInput,
     feedbackNoiseStd: p.feedbackNoiseStd ?? DEFAULT_CONFIG.feedbackNoiseStd,
-    feedbackLr: p.feedbackLr ?? null,
+    feedbackLr: override?.feedbackLr ?? p.feedbackLr ?? null,
     tiedDecay: p.tiedDecay ?? null,
     optimizer: { ...DEFAULT_CONFIG.optimizer, ...p.optimizer, ...override?.optimizer },
   });
