@@ -219,6 +219,11 @@ function markdown(r: SpeedReport): string {
     'A step is one command-buffer entry of its dispatches; several steps share a submit and no step reads anything back. ' +
       'The bound is the issue\'s "at most 3 per layer plus 3".',
     '',
+    'Each layer\'s update is one dispatch: the weight-gradient matmul applies the optimiser to W and b as its epilogue ' +
+      '(kernels/weight-update.ts), with Kolen-Pollack\'s tied B in the same pass and sign symmetry reading kappa sign(W) in its delta product, ' +
+      'so bp, fa, dfa, ss and kp take gather + 3 forward + loss + 2 deltas + 3 updates. ' +
+      'Rules that train B add, per layer, the passes of its regulariser (sa: decay and self, one elementwise kernel; wm, ia, aa: products with the layer\'s activity or noise) and B\'s own optimiser step, which is why they stay above the bound.',
+    '',
   ];
   if (r.spiking) {
     const s = r.spiking;
