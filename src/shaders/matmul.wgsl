@@ -10,22 +10,9 @@
 // src/engine/kernels/matmul-variants.ts chooses among them.
 //
 // The uniforms p, D, C, E, the overrides (EPILOGUE among them) and store()
-// come from matmul_common.wgsl. FIT_M / FIT_N: M (N) is a multiple of 4, so
+// come from matmul_common.wgsl, A, B, load_a() and load_b() from
+// matmul_scalar_operands.wgsl. FIT_M / FIT_N: M (N) is a multiple of 4, so
 // every 4 x 4 block is inside C in that dimension.
-@group(0) @binding(1) var<storage, read> A: array<f32>;
-@group(0) @binding(2) var<storage, read> B: array<f32>;
-
-fn load_a(m: u32, k: u32) -> f32 {
-  if (!FIT_M && m >= p.M) { return 0.0; }
-  if (TRANS_A) { return A[k * p.M + m]; }
-  return A[m * p.K + k];
-}
-
-fn load_b(k: u32, n: u32) -> f32 {
-  if (!FIT_N && n >= p.N) { return 0.0; }
-  if (TRANS_B) { return operand_b(B[n * p.K + k]); }
-  return operand_b(B[k * p.N + n]);
-}
 
 fn store_row(m: u32, n0: u32, acc: vec4<f32>) {
   store(m, n0, acc.x);

@@ -13,9 +13,8 @@
 //
 // FIT_M / FIT_N: M (N) is a multiple of 32: no bounds checks on that dimension.
 
-// The uniforms p, D, C, E, the overrides and store() come from matmul_common.wgsl.
-@group(0) @binding(1) var<storage, read> A: array<f32>;
-@group(0) @binding(2) var<storage, read> B: array<f32>;
+// The uniforms p, D, C, E, the overrides and store() come from matmul_common.wgsl,
+// A, B, load_a() and load_b() from matmul_scalar_operands.wgsl.
 
 const SLICES: u32 = 4u;
 
@@ -23,18 +22,6 @@ const SLICES: u32 = 4u;
 var<workgroup> partial: array<vec4<f32>, 768>;
 // Their row sums of op(A) (BIAS_GRAD): [slice - 1][invocation].
 var<workgroup> partial_sums: array<vec4<f32>, 192>;
-
-fn load_a(m: u32, k: u32) -> f32 {
-  if (!FIT_M && m >= p.M) { return 0.0; }
-  if (TRANS_A) { return A[k * p.M + m]; }
-  return A[m * p.K + k];
-}
-
-fn load_b(k: u32, n: u32) -> f32 {
-  if (!FIT_N && n >= p.N) { return 0.0; }
-  if (TRANS_B) { return operand_b(B[n * p.K + k]); }
-  return operand_b(B[k * p.N + n]);
-}
 
 // op(A)[m0 .. m0 + 3, k].
 fn col_a(m0: u32, k: u32) -> vec4<f32> {

@@ -15,11 +15,8 @@
 // FIT_M / FIT_N / FIT_K: M (N) is a multiple of 128, K of 8: the loads and
 // stores of that dimension need no bounds checks.
 
-// The uniforms p, D, C, E, the overrides and store() come from matmul_common.wgsl.
-@group(0) @binding(1) var<storage, read> A: array<f32>;
-@group(0) @binding(2) var<storage, read> B: array<f32>;
-
-override FIT_K: bool = false;
+// The uniforms p, D, C, E, the overrides and store() come from matmul_common.wgsl,
+// A, B, load_a() and load_b() (with FIT_K) from matmul_scalar_operands.wgsl.
 
 const TILE: u32 = 128u;
 const TK: u32 = 8u;
@@ -27,18 +24,6 @@ const TK: u32 = 8u;
 // [k][m] and [k][n], as vec4 along m (n): 8 x 32 vec4 each, 8 KiB together.
 var<workgroup> tA: array<vec4<f32>, 256>;
 var<workgroup> tB: array<vec4<f32>, 256>;
-
-fn load_a(m: u32, k: u32) -> f32 {
-  if ((!FIT_M && m >= p.M) || (!FIT_K && k >= p.K)) { return 0.0; }
-  if (TRANS_A) { return A[k * p.M + m]; }
-  return A[m * p.K + k];
-}
-
-fn load_b(k: u32, n: u32) -> f32 {
-  if ((!FIT_N && n >= p.N) || (!FIT_K && k >= p.K)) { return 0.0; }
-  if (TRANS_B) { return operand_b(B[n * p.K + k]); }
-  return operand_b(B[k * p.N + n]);
-}
 
 // Row m of the invocation's block: columns n0.. from lo and n0 + 64.. from hi.
 fn store_row(m: u32, n0: u32, lo: vec4<f32>, hi: vec4<f32>) {

@@ -8,6 +8,7 @@ import matmulSubgroup from '../../shaders/matmul_subgroup.wgsl?raw';
 import matmulTiled from '../../shaders/matmul_tiled.wgsl?raw';
 import matmulSplitk from '../../shaders/matmul_splitk.wgsl?raw';
 import matmulCommon from '../../shaders/matmul_common.wgsl?raw';
+import matmulScalarOperands from '../../shaders/matmul_scalar_operands.wgsl?raw';
 import columnSum from '../../shaders/column_sum.wgsl?raw';
 import outputLoss from '../../shaders/output_loss.wgsl?raw';
 import gatherBatch from '../../shaders/gather_batch.wgsl?raw';
@@ -46,19 +47,19 @@ import confusionMatrix from '../../shaders/confusion_matrix.wgsl?raw';
 const matmulUpdateSnippet = random + optimizerMath + matmulUpdate;
 
 export const SHADERS = {
-  matmul: activations + matmulCommon + matmul,
+  matmul: activations + matmulCommon + matmulScalarOperands + matmul,
   matmulVec4: activations + matmulCommon + matmulVec4,
   // Its `enable subgroups;` must open the module, so the snippets go after it
   // (WGSL's module-scope declarations may come in any order).
   matmulSubgroup: matmulSubgroup + activations + matmulCommon,
-  matmulTiled: activations + matmulCommon + matmulTiled,
-  matmulSplitk: activations + matmulCommon + matmulSplitk,
+  matmulTiled: activations + matmulCommon + matmulScalarOperands + matmulTiled,
+  matmulSplitk: activations + matmulCommon + matmulScalarOperands + matmulSplitk,
   // The same variants as fused weight updates: matmul_update.wgsl for matmul_common.wgsl.
-  matmulUpdate: matmulUpdateSnippet + matmul,
+  matmulUpdate: matmulUpdateSnippet + matmulScalarOperands + matmul,
   matmulVec4Update: matmulUpdateSnippet + matmulVec4,
   matmulSubgroupUpdate: matmulSubgroup + matmulUpdateSnippet,
-  matmulTiledUpdate: matmulUpdateSnippet + matmulTiled,
-  matmulSplitkUpdate: matmulUpdateSnippet + matmulSplitk,
+  matmulTiledUpdate: matmulUpdateSnippet + matmulScalarOperands + matmulTiled,
+  matmulSplitkUpdate: matmulUpdateSnippet + matmulScalarOperands + matmulSplitk,
   columnSum,
   outputLoss: batchMetrics + outputLoss,
   gatherBatch,
