@@ -18,20 +18,20 @@ export const SNN_PRESETS: readonly SnnPreset[] = [
   {
     key: 'surrogate-bp',
     rule: 'surrogate-bp',
-    config: { ...ACCURACY_NET, rule: 'surrogate-bp' },
-    source: 'Engine defaults: LIF beta 0.95, threshold 1, subtractive reset, fast sigmoid k = 25, peak-membrane readout, momentum SGD lr 0.01.',
+    config: { ...ACCURACY_NET, rule: 'surrogate-bp', lrSchedule: 'cosine' },
+    source: 'Engine defaults: LIF beta 0.95, threshold 1, subtractive reset, fast sigmoid k = 25, peak-membrane readout, momentum SGD lr 0.01, falling to 0 along a cosine over the run (at a constant 0.01, 10 epochs reached 97.48%).',
   },
   {
     key: 'surrogate-fa',
     rule: 'surrogate-fa',
-    config: { ...ACCURACY_NET, rule: 'surrogate-fa' },
+    config: { ...ACCURACY_NET, rule: 'surrogate-fa', lrSchedule: 'cosine' },
     source: 'As surrogate-bp; the error reaches the hidden layer through a fixed random B.',
   },
   {
     key: 'eprop',
     rule: 'eprop',
-    config: { ...ACCURACY_NET, rule: 'eprop' },
-    source: 'LIF hidden layer as surrogate-bp, a leaky readout (kappa = exp(-1/20)), symmetric feedback, the factorised update; momentum SGD lr 0.01.',
+    config: { ...ACCURACY_NET, rule: 'eprop', lrSchedule: 'cosine' },
+    source: 'LIF hidden layer as surrogate-bp, a leaky readout (kappa = exp(-1/20)), symmetric feedback, the factorised update; momentum SGD lr 0.01 on the cosine schedule.',
   },
   {
     key: 'emstdp',
@@ -48,8 +48,8 @@ export const SNN_PRESETS: readonly SnnPreset[] = [
   {
     key: 'tssl-bp',
     rule: 'tssl-bp',
-    config: { hidden: [400, 400], steps: 5, batchSize: 100, seed: 1, rule: 'tssl-bp', optimizer: { method: 'adam', lr: 5e-4 } },
-    source: "The official Fashion-MNIST MLP config (Networks/*.yaml): 784-400-400-10, T = 5, tau_m 5, tau_s 3, threshold 1, Adam lr 5e-4, batch 100. The official AdamW's decay, gradient-norm clip 1 and weight clip ±4 are not applied.",
+    config: { hidden: [400, 400], steps: 5, batchSize: 100, seed: 1, rule: 'tssl-bp', optimizer: { method: 'adam', lr: 5e-4 }, lrSchedule: 'cosine' },
+    source: "The official Fashion-MNIST MLP config (Networks/*.yaml): 784-400-400-10, T = 5, tau_m 5, tau_s 3, threshold 1, Adam lr 5e-4, batch 100; here the rate falls along a cosine over the run (at a constant 5e-4, 10 epochs reached 97.81% on MNIST). The official AdamW's decay, gradient-norm clip 1 and weight clip ±4 are not applied.",
   },
 ];
 

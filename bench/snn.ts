@@ -1,16 +1,16 @@
 // `npm run bench:snn`: spiking-network accuracy per rule on MNIST and
 // Fashion-MNIST, and the throughput of a 784-1000-10 LIF network, written to
 // bench/results/snn.md and snn.json. Progress goes to stderr.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { choiceListFlag, numberFlag, parseArgs, stringFlag } from '../src/cli/args';
+import { choiceListFlag, numberFlag, parseArgs, stringFlag, UsageError } from '../src/cli/args';
 import { EXIT, reportFailure } from '../src/cli/failures';
 import { compact, duration, pct } from '../src/cli/format';
 import { createNodeContext, loadFromDisk } from '../src/cli/node-host';
 import { defaultDataDir, packageRoot } from '../src/cli/package-root';
 import { uploadDataset } from '../src/engine/data/gpu-dataset';
 import { DATASETS, type Dataset, type DatasetName } from '../src/engine/data/loader';
-import { resolveSpikingConfig } from '../src/engine/spiking/config';
+import { resolveSpikingConfig, type SpikingConfigInput } from '../src/engine/spiking/config';
 import { createSpikingTrainer } from '../src/engine/spiking/create-trainer';
 import { type SpikingMetricsRecord, SpikingTrainer } from '../src/engine/spiking/trainer';
 import { SNN_PRESET_KEYS, SNN_PRESETS, SNN_TARGETS, type SnnPreset, THROUGHPUT_NET } from './snn-presets';
@@ -24,6 +24,7 @@ const FLAGS = {
   out: 'value',
   'data-dir': 'value',
   'throughput-steps': 'value',
+  merge: 'switch',
   help: 'switch',
 } as const;
 
@@ -41,6 +42,9 @@ a 784-1000-10 LIF network (batch 64, T = 100); writes snn.md and snn.json.
   --throughput-steps N   training steps timed for throughput (default 20; 0 skips it)
   --out DIR              where to write (default: bench/results in the package)
   --data-dir DIR         folder with the .gz IDX files
+  --merge                keep the report already in --out: a run replaces the row of
+                         the same preset and dataset, others stay (as does the
+                         throughput, when this invocation skips it)
 `;
 
 interface RunResult {
@@ -59,7 +63,19 @@ interface RunResult {
   verdict: string;
   wallSec: number;
   samplesPerSec: number;
+  /** The preset's settings as run, and why them. */
+  config: SpikingConfigInput;
   source: string;
+}
+
+interface Report {
+  generatedAt: string;
+  device: string;
+  node: string;
+  commands: string[];
+  complete: boolean;
+  results: RunResult[];
+  throughput: Throughput | null;
 }
 
 interface Throughput {
@@ -83,7 +99,9 @@ async function runAccuracy(p: SnnPreset, dataset: DatasetName, data: Dataset, ep
   let error: string | null = null;
   let wallSec = 0;
   let steps = 0;
-  const config = resolveSpikingConfig(p.config);
+  // A cosine schedule spans the run.
+  const input: SpikingConfigInput = { ...p.config, ...(p.config.lrSchedule === 'cosine' ? { scheduleEpochs: epochs } : {}) };
+  const config = resolveSpikingConfig(input);
   try {
     const trainer = await createSpikingTrainer(ctx, uploadDataset(ctx, data), config, { metricsEvery: 100 });
     trainer.onMetrics((m) => {
@@ -116,7 +134,7 @@ async function runAccuracy(p: SnnPreset, dataset: DatasetName, data: Dataset, ep
     epochs: evals.length, trainExamples: data.train.count, testExamples: data.test.count,
     finalTestAcc: final, testAccByEpoch: evals.map((m) => m.testAcc),
     firingRates: records.at(-1)?.layers.map((l) => l.firingRate) ?? [],
-    target, verdict, wallSec, samplesPerSec: wallSec > 0 ? (steps * config.batchSize) / wallSec : 0, source: p.source,
+    target, verdict, wallSec, samplesPerSec: wallSec > 0 ? (steps * config.batchSize) / wallSec : 0, config: input, source: p.source,
   };
 }
 
@@ -162,14 +180,14 @@ async function runThroughput(data: Dataset, trainSteps: number): Promise<Through
   }
 }
 
-function markdown(r: { device: string; generatedAt: string; command: string; complete: boolean; results: RunResult[]; throughput: Throughput | null }): string {
+function markdown(r: Report): string {
   const unbuilt = Object.keys(SNN_TARGETS.mnist).filter((k) => !SNN_PRESET_KEYS.includes(k));
   const lines = [
     '# Spiking-network benchmark',
     '',
     r.complete ? '' : `**Incomplete: ${r.results.length} run(s) so far.**`,
     '| | |', '|---|---|',
-    `| Date | ${r.generatedAt} |`, `| Device | ${r.device} |`, `| Command | \`${r.command}\` |`,
+    `| Date | ${r.generatedAt} |`, `| Device | ${r.device} |`, `| Command${r.commands.length > 1 ? 's (merged with --merge)' : ''} | ${r.commands.map((c) => `\`${c}\``).join('<br>')} |`,
     '',
     'Targets hold for full training and test sets; runs on subsets or short runs are reported as not comparable.',
     '',
@@ -182,7 +200,7 @@ function markdown(r: { device: string; generatedAt: string; command: string; com
     ...(unbuilt.length ? [`Rules of the issue not built yet (no run): ${unbuilt.join(', ')}.`, ''] : []),
     '## Settings',
     '',
-    ...SNN_PRESETS.map((p) => `- **${p.key}**: ${JSON.stringify(p.config)}. ${p.source}`),
+    ...settingsLines(r.results),
     '',
   ];
   if (r.throughput) {
@@ -203,6 +221,40 @@ function markdown(r: { device: string; generatedAt: string; command: string; com
   return `${lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n')}\n`;
 }
 
+/** Each row's settings; rows merged from earlier invocations keep the settings they ran with. */
+function settingsLines(results: RunResult[]): string[] {
+  const seen = new Map<string, string>();
+  for (const x of results) {
+    const line = `- **${x.key}**: ${JSON.stringify(x.config)}. ${x.source}`;
+    const runs = seen.has(line) ? seen.get(line)! : '';
+    seen.set(line, runs ? `${runs}, ${DATASETS[x.dataset].title}` : DATASETS[x.dataset].title);
+  }
+  return [...seen].map(([line, datasets]) => line.replace(/^- \*\*([^*]+)\*\*/, `- **$1** (${datasets})`));
+}
+
+/** Position in the report: datasets in order, then presets in theirs. */
+function order(x: RunResult): number {
+  return DATASET_NAMES.indexOf(x.dataset) * 1000 + SNN_PRESET_KEYS.indexOf(x.key);
+}
+
+/** Starts from the report already in `out`; this invocation's runs replace rows of the same preset and dataset. */
+function mergeEarlier(out: string, report: Report): void {
+  const path = join(out, 'snn.json');
+  if (!existsSync(path)) return;
+  const earlier = JSON.parse(readFileSync(path, 'utf8')) as Partial<Report>;
+  if (!Array.isArray(earlier.results) || !Array.isArray(earlier.commands) || earlier.results.some((x) => !x.config)) {
+    throw new UsageError('merge', `${path} was written by an older version of this benchmark, without each run's settings. Pick another --out, or drop --merge to overwrite it.`);
+  }
+  report.results = earlier.results;
+  report.commands = [...earlier.commands, ...report.commands];
+  report.throughput = earlier.throughput ?? null;
+  report.device = earlier.device ?? report.device;
+}
+
+function addResult(report: Report, result: RunResult): void {
+  report.results = [...report.results.filter((x) => x.key !== result.key || x.dataset !== result.dataset), result].sort((a, b) => order(a) - order(b));
+}
+
 async function bench(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, FLAGS, 'bench:snn');
   if (args.switches.has('help')) {
@@ -219,11 +271,12 @@ async function bench(argv: readonly string[]): Promise<number> {
   const out = outFlag !== undefined ? resolve(outFlag) : join(packageRoot(), 'bench', 'results');
   const dirFlag = stringFlag(args, 'data-dir');
   const dataDir = dirFlag !== undefined ? resolve(dirFlag) : defaultDataDir();
-  const report = {
+  const report: Report = {
     generatedAt: new Date().toISOString(), device: 'unknown', node: process.version,
-    command: ['node dist-cli/bench-snn.js', ...argv].join(' '), complete: false,
-    results: [] as RunResult[], throughput: null as Throughput | null,
+    commands: [['node dist-cli/bench-snn.js', ...argv].join(' ')], complete: false,
+    results: [], throughput: null,
   };
+  if (args.switches.has('merge')) mergeEarlier(out, report);
   const write = () => {
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'snn.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -237,7 +290,7 @@ async function bench(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${spec.title} ${p.key}: ${data.train.count} train / ${data.test.count} test, ${epochs} epoch(s)\n`);
       const result = await runAccuracy(p, dataset, data, epochs, comparable, (d) => (report.device = d));
       process.stderr.write(`  ${result.status === 'failed' ? `failed: ${result.error}` : `final test ${pct(result.finalTestAcc)}; ${result.verdict}`}\n`);
-      report.results.push(result);
+      addResult(report, result);
       write();
     }
   }

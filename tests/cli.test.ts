@@ -173,6 +173,8 @@ describe('plasticity train', () => {
     expectUsageError(cli(['train', '--rule', 'bpstdp', '--lr', '0.1']), '--lr', 'not read by bpstdp');
     expectUsageError(cli(['train', '--rule', 'bpstdp', '--emstdp-lr', '0.1']), '--emstdp-lr', 'not read by bpstdp');
     expectUsageError(cli(['train', '--rule', 'emstdp', '--surrogate-slope', '5']), '--surrogate-slope', 'not read by emstdp');
+    expectUsageError(cli(['train', '--rule', 'emstdp', '--lr-schedule', 'cosine']), '--lr-schedule', 'not read by emstdp');
+    expectUsageError(cli(['train', '--rule', 'surrogate-bp', '--lr-schedule', 'cosine', '--warmup', '3', '--epochs', '3']), '--warmup', "shorter than the schedule's 3 epochs");
   });
 
   test('engine refusals are mapped back to flags', () => {

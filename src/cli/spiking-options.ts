@@ -5,6 +5,7 @@ import { NEURON_MODELS, RESETS, SURROGATES } from '../engine/kernels/lif';
 import { LOSSES } from '../engine/kernels/output-loss';
 import { READOUTS } from '../engine/kernels/spike-readout';
 import { EPROP_FEEDBACKS, EPROP_UPDATES } from '../engine/spiking/eprop-options';
+import { LR_SCHEDULES } from '../engine/training/config';
 import { type NeuronInput, SPIKING_RULES, STDP_RULES, type SpikingConfig, type SpikingConfigInput, resolveSpikingConfig } from '../engine/spiking/config';
 import { optimizerFlags } from './optimizer-flags';
 import { choiceFlag, type FlagKinds, numberFlag, type ParsedArgs, sizeListFlag, UsageError } from './args';
@@ -42,7 +43,7 @@ export const SPIKING_FLAGS: FlagKinds = {
 };
 
 /** Flags that only mean something for rate networks. */
-const RATE_ONLY = ['activation', 'init', 'input', 'lr-schedule', 'warmup', 'coef', 'feedback-lr', 'feedback-input', 'feedback-noise-std', 'update-noise', 'bp-angles'];
+const RATE_ONLY = ['activation', 'init', 'input', 'coef', 'feedback-lr', 'feedback-input', 'feedback-noise-std', 'update-noise', 'bp-angles'];
 
 /**
  * Flags the spike-only rules never read: they run their own integrate-and-fire
@@ -52,7 +53,7 @@ const RATE_ONLY = ['activation', 'init', 'input', 'lr-schedule', 'warmup', 'coef
 const NOT_READ_BY_STDP = [
   'neuron', 'beta', 'threshold', 'reset', 'refractory', 'synapse-decay', 'adapt-decay', 'adapt-strength', 'dt', 'tau-mem', 'tau-syn', 'tau-adapt',
   'encoder', 'surrogate', 'surrogate-slope', 'readout', 'loss', 'propagation', 'optimizer', 'lr', 'momentum', 'weight-decay', 'tied-decay',
-  'eprop-feedback', 'eprop-update', 'eprop-kappa', 'tau-m', 'tau-s',
+  'eprop-feedback', 'eprop-update', 'eprop-kappa', 'tau-m', 'tau-s', 'lr-schedule', 'warmup',
 ];
 const NOT_READ_BY: Record<(typeof STDP_RULES)[number], string[]> = {
   emstdp: [...NOT_READ_BY_STDP, 'bpstdp-mu', 'bpstdp-window'],
@@ -66,7 +67,8 @@ export function wantsSpiking(args: ParsedArgs): boolean {
   return args.values.has('neuron') || (rule !== undefined && (SPIKING_RULES as string[]).includes(rule));
 }
 
-export function spikingConfig(args: ParsedArgs): SpikingConfig {
+/** `epochs`: the run's length, which a cosine schedule spans. */
+export function spikingConfig(args: ParsedArgs, epochs: number): SpikingConfig {
   for (const flag of RATE_ONLY) {
     if (args.values.has(flag) || args.switches.has(flag)) {
       throw new UsageError(`--${flag}`, `applies to rate networks, not spiking ones (--neuron or a surrogate-* rule); remove it.`);
@@ -112,6 +114,9 @@ export function spikingConfig(args: ParsedArgs): SpikingConfig {
   set('seed', numberFlag(args, 'seed', { integer: true, min: 0 }));
   set('batchSize', numberFlag(args, 'batch', { integer: true, min: 1 }));
   set('tiedDecay', numberFlag(args, 'tied-decay', { min: 0 }));
+  set('lrSchedule', choiceFlag(args, 'lr-schedule', LR_SCHEDULES));
+  set('warmupEpochs', numberFlag(args, 'warmup', { min: 0 }));
+  partial.scheduleEpochs = epochs;
   const tauM = numberFlag(args, 'tau-m', { min: 1 });
   const tauS = numberFlag(args, 'tau-s', { min: 1 });
   if (tauM !== undefined || tauS !== undefined) partial.tssl = { ...(tauM !== undefined ? { tauM } : {}), ...(tauS !== undefined ? { tauS } : {}) };

@@ -77,7 +77,10 @@ export interface TrainOptions {
 }
 
 export function trainOptions(args: ParsedArgs): TrainOptions {
-  if (wantsSpiking(args)) return { ...runOptions(args), config: resolveConfig({}), spiking: spikingConfig(args), propagation: propagationFlag(args) };
+  if (wantsSpiking(args)) {
+    const run = runOptions(args);
+    return { ...run, config: resolveConfig({}), spiking: spikingConfig(args, run.epochs), propagation: propagationFlag(args) };
+  }
   for (const flag of Object.keys(SPIKING_FLAGS)) {
     if (args.values.has(flag)) throw new UsageError(`--${flag}`, `applies to spiking networks; add --neuron lif (or pick a surrogate-* rule).`);
   }

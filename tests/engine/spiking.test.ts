@@ -127,6 +127,42 @@ describe('event-driven propagation', () => {
   });
 });
 
+describe('learning-rate schedule', () => {
+  // 2,048 examples in batches of 32: 64 steps an epoch; a cosine over half an epoch reaches 0 at step 32.
+  async function weightsAt(config: SpikingConfigInput, steps: number[]): Promise<Float32Array[]> {
+    const ctx = await getContext();
+    const trainer = await createSpikingTrainer(ctx, data, resolveSpikingConfig({ hidden: [48], steps: 8, batchSize: 32, seed: 5, ...config }), { metricsEvery: 8, evalRows: 250 });
+    const W = trainer.network.layers[0].W;
+    const out: Float32Array[] = [];
+    let done = 0;
+    for (const s of steps) {
+      await trainer.train(s - done);
+      done = s;
+      out.push(await readF32(ctx, W, 784 * 48));
+    }
+    trainer.destroy();
+    return out;
+  }
+
+  for (const rule of ['surrogate-bp', 'tssl-bp', 'eprop'] as const) {
+    test(`${rule}: a cosine falls to 0 at its end, after which the weights stay put; a constant rate keeps them moving`, async () => {
+      const [, before, after] = await weightsAt({ rule, lrSchedule: 'cosine', scheduleEpochs: 0.5 }, [8, 40, 48]);
+      expect(after).toEqual(before);
+      const [, cBefore, cAfter] = await weightsAt({ rule }, [8, 40, 48]);
+      expect(cAfter).not.toEqual(cBefore);
+    });
+  }
+
+  test('a warm-up scales the first steps down: the weights move less than at a constant rate', async () => {
+    const [start] = await weightsAt({ steps: 8, optimizer: { lr: 0 } }, [1]);
+    const dist = (a: Float32Array) => Math.sqrt(a.reduce((sum, x, i) => sum + (x - start[i]) ** 2, 0));
+    const [warm] = await weightsAt({ warmupEpochs: 1 }, [4]);
+    const [constant] = await weightsAt({}, [4]);
+    expect(dist(warm)).toBeGreaterThan(0);
+    expect(dist(warm)).toBeLessThan(0.2 * dist(constant));
+  });
+});
+
 describe('determinism', () => {
   test('the same seed gives identical records, Poisson spikes included; another seed does not', async () => {
     const strip = (rs: SpikingMetricsRecord[]) => rs.map(({ samplesPerSec, elapsedSec, ...rest }) => rest);
@@ -176,6 +212,10 @@ describe('bad spiking settings are refused with a message', () => {
     ['dt alone', { neuron: { dt: 1 } }, /neuron\.dt: only matters with a time constant/],
     ['an encoder EMSTDP would ignore', { rule: 'emstdp', encoder: 'latency' }, /encoder: emstdp codes its input itself.*leave the encoder at 'poisson'/],
     ['an encoder BP-STDP would ignore', { rule: 'bpstdp', encoder: 'rate' }, /encoder: bpstdp codes its input itself/],
+    ['a learning-rate schedule on a spike-only rule', { rule: 'emstdp', lrSchedule: 'cosine' }, /lrSchedule: emstdp updates its weights locally with a fixed emstdp\.lr, without an optimiser/],
+    ['a warm-up on a spike-only rule', { rule: 'bpstdp', warmupEpochs: 1 }, /warmupEpochs: bpstdp updates its weights locally with a fixed bpstdp\.mu/],
+    ['a warm-up as long as the cosine', { lrSchedule: 'cosine', scheduleEpochs: 2, warmupEpochs: 2 }, /warmupEpochs: must be shorter than the schedule's 2 epochs/],
+    ['an unknown schedule', { lrSchedule: 'step' as never }, /lrSchedule: unknown value "step"/],
     ['an encoder gain BP-STDP would ignore', { rule: 'bpstdp', encoderGain: 2 }, /encoderGain: BP-STDP scales its input spikes with bpstdp\.inputGain/],
   ];
   for (const [name, config, message] of bad) {

@@ -5,7 +5,7 @@ import { LOSSES, type Loss } from '../kernels/output-loss';
 import { OPTIMIZERS } from '../kernels/optimizer';
 import { READOUTS, type Readout } from '../kernels/spike-readout';
 import { EPROP_FEEDBACKS, EPROP_UPDATES, type EpropFeedback, type EpropUpdate } from './eprop-options';
-import { DEFAULT_CONFIG, finite, inRange, MAX_HIDDEN_LAYERS, nonNegative, oneOf, type OptimizerConfig, positiveInt } from '../training/config';
+import { DEFAULT_CONFIG, finite, inRange, type LrSchedule, MAX_HIDDEN_LAYERS, nonNegative, oneOf, type OptimizerConfig, positiveInt, validateSchedule } from '../training/config';
 
 /**
  * Surrogate-gradient BPTT over each backward pathway of the rate engine: the
@@ -85,6 +85,12 @@ export interface SpikingConfig {
   /** BP-STDP (Tavanaei & Maida 2019): learning rate mu, window eps in steps, input and teacher spike probabilities. */
   bpstdp: { mu: number; window: number; inputGain: number; teacherRate: number };
   optimizer: OptimizerConfig;
+  /** The optimiser's learning-rate schedule, as in rate runs (the spike-only rules have no optimiser). */
+  lrSchedule: LrSchedule;
+  /** Length of the cosine schedule, in epochs. */
+  scheduleEpochs: number;
+  /** Epochs of linear warm-up before the schedule. */
+  warmupEpochs: number;
   /** Kolen-Pollack's decoupled decay of W and B; null means the rule's default. */
   tiedDecay: number | null;
   batchSize: number;
@@ -130,6 +136,9 @@ export const DEFAULT_SPIKING_CONFIG: SpikingConfig = {
   // which suits BP, but under FA it drove the hidden layer to 55% firing and
   // chance accuracy in 128 steps (784-48-10, T = 8), where SGD reached 55%.
   optimizer: { ...DEFAULT_CONFIG.optimizer },
+  lrSchedule: DEFAULT_CONFIG.lrSchedule,
+  scheduleEpochs: DEFAULT_CONFIG.scheduleEpochs,
+  warmupEpochs: DEFAULT_CONFIG.warmupEpochs,
   tiedDecay: null,
   batchSize: 128,
   seed: 1,
@@ -293,6 +302,11 @@ export function validateSpikingConfig(c: SpikingConfig): void {
   inRange('optimizer.beta1', o.beta1, 0, 1, true);
   inRange('optimizer.beta2', o.beta2, 0, 1, true);
   nonNegative('optimizer.weightDecay', o.weightDecay);
+  validateSchedule(c);
+  if (isStdpRule(c.rule) && (c.lrSchedule !== 'constant' || c.warmupEpochs > 0)) {
+    const rate = c.rule === 'emstdp' ? 'emstdp.lr' : 'bpstdp.mu';
+    throw new ConfigError(c.lrSchedule !== 'constant' ? 'lrSchedule' : 'warmupEpochs', `${c.rule} updates its weights locally with a fixed ${rate}, without an optimiser, so it has no learning-rate schedule; leave the schedule constant with no warm-up.`);
+  }
   positiveInt('batchSize', c.batchSize);
   if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) {
     throw new ConfigError('seed', `must be an integer from 0 to 4294967295 (got ${c.seed}).`);

@@ -102,9 +102,12 @@ function healthSlot(layers: number, l: number): number {
   return metricsFloats(layers) + 3 * (l - 1);
 }
 
-/** The rate-engine settings the shared optimiser code reads (a constant learning rate: no schedule, so steps per epoch do not matter). */
+/** The rate-engine settings the shared optimiser code reads. */
 function asTrainConfig(c: SpikingConfig, rule: RuleSpec): TrainConfig {
-  return { ...DEFAULT_CONFIG, rule: rule.id, optimizer: c.optimizer, tiedDecay: c.tiedDecay, batchSize: c.batchSize, seed: c.seed };
+  return {
+    ...DEFAULT_CONFIG, rule: rule.id, optimizer: c.optimizer, tiedDecay: c.tiedDecay, batchSize: c.batchSize, seed: c.seed,
+    lrSchedule: c.lrSchedule, scheduleEpochs: c.scheduleEpochs, warmupEpochs: c.warmupEpochs,
+  };
 }
 
 /**
@@ -206,7 +209,7 @@ export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
     const initialPaths = net.layers.map((l) => initialPropagation(options.propagation, config, data, l));
     const variant = await buildVariant(initialPaths);
     const probeStep = await probes(ctx, net, train, metrics, rule);
-    const updates = await parameterUpdates(ctx, net, asTrainConfig(config, rule), rule, clock, noiseSeed, 1);
+    const updates = await parameterUpdates(ctx, net, asTrainConfig(config, rule), rule, clock, noiseSeed, stepsPerEpoch);
     const recorder = options.record ? await ctx.checked(() => Recorder.create(ctx, net, train, clock, options.record!)) : null;
     ctx.throwIfFailed();
     return [
@@ -257,7 +260,7 @@ export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
   setLearningRate(lr: number): void {
     if (!(lr >= 0) || !Number.isFinite(lr)) throw new ConfigError('optimizer.lr', `must be a finite number of at least 0 (got ${lr}).`);
     this.config.optimizer.lr = lr;
-    const s = parameterSettings(asTrainConfig(this.config, this.rule), this.rule, 1);
+    const s = parameterSettings(asTrainConfig(this.config, this.rule), this.rule, this.stepsPerEpoch);
     for (const u of this.updates) u.update(s);
   }
 

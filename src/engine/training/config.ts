@@ -136,14 +136,7 @@ export function validateConfig(c: TrainConfig): void {
   inRange('optimizer.beta2', o.beta2, 0, 1, true);
   if (!(o.eps > 0)) throw new ConfigError('optimizer.eps', `must be a positive number (got ${o.eps}).`);
   nonNegative('optimizer.weightDecay', o.weightDecay);
-  oneOf('lrSchedule', c.lrSchedule, LR_SCHEDULES);
-  if (!(c.scheduleEpochs > 0) || !Number.isFinite(c.scheduleEpochs)) {
-    throw new ConfigError('scheduleEpochs', `must be a positive number of epochs (got ${c.scheduleEpochs}).`);
-  }
-  nonNegative('warmupEpochs', c.warmupEpochs);
-  if (c.lrSchedule === 'cosine' && c.warmupEpochs >= c.scheduleEpochs) {
-    throw new ConfigError('warmupEpochs', `must be shorter than the schedule's ${c.scheduleEpochs} epochs (got ${c.warmupEpochs}).`);
-  }
+  validateSchedule(c);
   positiveInt('batchSize', c.batchSize);
   if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) {
     throw new ConfigError('seed', `must be an integer from 0 to 4294967295 (got ${c.seed}).`);
@@ -170,6 +163,20 @@ export function inRange(field: string, v: number, lo: number, hi: number, openHi
   }
 }
 
+/** The learning-rate schedule's settings, shared by rate and spiking runs. */
+export type ScheduleConfig = Pick<TrainConfig, 'lrSchedule' | 'scheduleEpochs' | 'warmupEpochs'>;
+
+export function validateSchedule(c: ScheduleConfig): void {
+  oneOf('lrSchedule', c.lrSchedule, LR_SCHEDULES);
+  if (!(c.scheduleEpochs > 0) || !Number.isFinite(c.scheduleEpochs)) {
+    throw new ConfigError('scheduleEpochs', `must be a positive number of epochs (got ${c.scheduleEpochs}).`);
+  }
+  nonNegative('warmupEpochs', c.warmupEpochs);
+  if (c.lrSchedule === 'cosine' && c.warmupEpochs >= c.scheduleEpochs) {
+    throw new ConfigError('warmupEpochs', `must be shorter than the schedule's ${c.scheduleEpochs} epochs (got ${c.warmupEpochs}).`);
+  }
+}
+
 export function oneOf<T extends string>(field: string, v: string, options: readonly T[]): void {
   if (!options.includes(v as T)) throw new ConfigError(field, `unknown value "${v}". Choose one of: ${options.join(', ')}.`);
 }
@@ -180,13 +187,13 @@ export function oneOf<T extends string>(field: string, v: string, options: reado
  * blowing up while the top layer is still misaligned), then constant, or a
  * cosine to 0 at `scheduleEpochs`.
  */
-export function scheduleSteps(c: Pick<TrainConfig, 'lrSchedule' | 'scheduleEpochs' | 'warmupEpochs'>, stepsPerEpoch: number): StepSchedule {
+export function scheduleSteps(c: ScheduleConfig, stepsPerEpoch: number): StepSchedule {
   const warmupSteps = Math.round(c.warmupEpochs * stepsPerEpoch);
   if (c.lrSchedule === 'constant') return { warmupSteps, cosineSteps: 0 };
   return { warmupSteps, cosineSteps: Math.max(warmupSteps + 1, Math.round(c.scheduleEpochs * stepsPerEpoch)) };
 }
 
 /** The multiple of the base learning rate at `step` (0-based) of a run. */
-export function scheduleFactor(c: Pick<TrainConfig, 'lrSchedule' | 'scheduleEpochs' | 'warmupEpochs'>, step: number, stepsPerEpoch: number): number {
+export function scheduleFactor(c: ScheduleConfig, step: number, stepsPerEpoch: number): number {
   return lrFactorAt(step, scheduleSteps(c, stepsPerEpoch));
 }

@@ -125,6 +125,8 @@ describe('toSpikingConfig', () => {
     ['TSSL-BP on two layers', spiking({ rule: 'tssl-bp', hidden: [400, 400], spiking: { steps: 5 } }), undefined, { rule: 'tssl-bp', hidden: [400, 400], steps: 5 }],
     ['e-prop', spiking({ rule: 'eprop' }), undefined, { rule: 'eprop' }],
     ['a compared rule', spiking({ compare: ['surrogate-bp', 'bpstdp'] }), 'bpstdp', { rule: 'bpstdp' }],
+    ['a cosine over the run, with a warm-up', spiking({ epochs: 4, training: { lrSchedule: 'cosine', warmupEpochs: 1 } }), undefined, { lrSchedule: 'cosine', scheduleEpochs: 4, warmupEpochs: 1 }],
+    ['a spike-only rule compared under a cosine keeps its fixed rate', spiking({ epochs: 4, training: { lrSchedule: 'cosine' }, compare: ['emstdp'] }), 'emstdp', { rule: 'emstdp', lrSchedule: 'constant', warmupEpochs: 0 }],
     ['the neuron and coding settings', spiking({ spiking: { model: 'alif', encoderGain: 2, surrogateSlope: 10, alpha: 0.8, rho: 0.99, gamma: 0.5, readout: 'count' }, training: { loss: 'mse' } }), undefined, {
       encoderGain: 2, surrogate: { kind: 'fast-sigmoid', slope: 10 }, neuron: { model: 'alif', alpha: 0.8, rho: 0.99, gamma: 0.5 }, loss: 'mse', readout: 'count',
     }],

@@ -10,7 +10,7 @@ import { ENCODERS, type Encoder } from '../../engine/kernels/spike-encode';
 import { READOUTS, type Readout } from '../../engine/kernels/spike-readout';
 import { RULES } from '../../engine/rules/registry';
 import { type Coefficients, PRIMITIVES } from '../../engine/rules/rule';
-import { EMSTDP_FEEDBACK_RULES, resolveSpikingConfig, SPIKING_RULES, type SpikingConfig, type SpikingRule } from '../../engine/spiking/config';
+import { EMSTDP_FEEDBACK_RULES, isStdpRule, resolveSpikingConfig, SPIKING_RULES, type SpikingConfig, type SpikingRule } from '../../engine/spiking/config';
 import { EPROP_FEEDBACKS, EPROP_UPDATES, type EpropFeedback, type EpropUpdate } from '../../engine/spiking/eprop-options';
 import { type Init, INITS, INPUT_SCALINGS, type InputScaling, LR_SCHEDULES, type LrSchedule, MAX_HIDDEN_LAYERS, resolveConfig, type TrainConfig } from '../../engine/training/config';
 
@@ -527,16 +527,19 @@ function rateConfig(e: Experiment, rule: string): TrainConfig {
       feedbackLr: t.feedbackLr,
       tiedDecay: t.tiedDecay,
       optimizer: { ...e.optimizer },
-      lrSchedule: t.lrSchedule,
-      // As the command line does, a cosine spans the run's own epochs; a constant rate has no length.
-      ...(t.lrSchedule === 'cosine' ? { scheduleEpochs: e.epochs } : {}),
-      warmupEpochs: t.warmupEpochs,
+      ...scheduleOf(e),
       batchSize: e.batchSize,
       seed: e.seed,
     });
   } catch (err) {
     throw inExperimentTerms(err, RATE_FIELDS);
   }
+}
+
+/** The learning-rate schedule: as the command line does, a cosine spans the run's own epochs; a constant rate has no length. */
+function scheduleOf(e: Experiment): { lrSchedule: LrSchedule; warmupEpochs: number; scheduleEpochs?: number } {
+  const t = e.training;
+  return { lrSchedule: t.lrSchedule, warmupEpochs: t.warmupEpochs, ...(t.lrSchedule === 'cosine' ? { scheduleEpochs: e.epochs } : {}) };
 }
 
 function spikingConfig(e: Experiment, rule: string): SpikingConfig {
@@ -560,6 +563,8 @@ function spikingConfig(e: Experiment, rule: string): SpikingConfig {
       bpstdp: { mu: r.bpstdpMu, window: r.bpstdpWindow, inputGain: r.bpstdpInputGain, teacherRate: r.bpstdpTeacherRate },
       tiedDecay: e.training.tiedDecay,
       optimizer: { ...e.optimizer },
+      // The spike-only rules have no optimiser to schedule; a compared one keeps the others' schedule.
+      ...(isStdpRule(rule as SpikingRule) ? {} : scheduleOf(e)),
       batchSize: e.batchSize,
       seed: e.seed,
     });
@@ -585,6 +590,9 @@ const RATE_FIELDS: Readonly<Record<string, string>> = {
 };
 const SPIKING_FIELDS: Readonly<Record<string, string>> = {
   ...SHARED_FIELDS,
+  lrSchedule: 'training.lrSchedule',
+  scheduleEpochs: 'epochs',
+  warmupEpochs: 'training.warmupEpochs',
   encoderGain: 'spiking.encoderGain',
   'surrogate.slope': 'spiking.surrogateSlope',
   'neuron.alpha': 'spiking.alpha',

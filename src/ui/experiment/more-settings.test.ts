@@ -39,7 +39,11 @@ describe('the more settings', () => {
   });
 
   it('spiking-only settings show for spiking networks only, and a rule’s options while it trains or is compared', () => {
-    expect(shown(DEFAULT_SPIKING_EXPERIMENT)).toEqual(['training.loss', 'optimizer.weightDecay', 'spiking.encoderGain', 'spiking.surrogateSlope']);
+    expect(shown(DEFAULT_SPIKING_EXPERIMENT)).toEqual(['training.loss', 'training.lrSchedule', 'training.warmupEpochs', 'optimizer.weightDecay', 'spiking.encoderGain', 'spiking.surrogateSlope']);
+    // The spike-only rules have no optimiser, so no schedule; one compared with them brings it back.
+    const stdp = { ...DEFAULT_SPIKING_EXPERIMENT, rule: 'emstdp' };
+    expect(shown(stdp)).not.toContain('training.lrSchedule');
+    expect(shown({ ...stdp, compare: ['surrogate-fa'] })).toContain('training.lrSchedule');
     expect(shown(DEFAULT_EXPERIMENT).some((s) => s.startsWith('spiking'))).toBe(false);
     const alif = { ...DEFAULT_SPIKING_EXPERIMENT, spiking: { ...DEFAULT_SPIKING_EXPERIMENT.spiking, model: 'alif' as const } };
     expect(shown(alif)).toEqual(expect.arrayContaining(['spiking.rho', 'spiking.gamma']));

@@ -2,7 +2,7 @@
 // matter to an experiment, and their text, which is the share link's.
 // Pure: no DOM, so it is tested in Node.
 import { RULES } from '../../engine/rules/registry';
-import { feedbackRuleOf, type SpikingRule } from '../../engine/spiking/config';
+import { feedbackRuleOf, isStdpRule, type SpikingRule } from '../../engine/spiking/config';
 import type { Experiment } from './experiment';
 import { fieldBySetting, LinkValueError } from './link-fields';
 
@@ -77,9 +77,11 @@ export function mattersTo(setting: MoreSetting, e: Experiment): boolean {
       return true;
     case 'training.init':
     case 'training.inputScaling':
+      return !spiking;
     case 'training.lrSchedule':
     case 'training.warmupEpochs':
-      return !spiking;
+      // The spike-only rules update without an optimiser, so without a schedule.
+      return !spiking || rules.some((r) => !isStdpRule(r as SpikingRule));
     case 'optimizer.beta1':
     case 'optimizer.beta2':
     case 'optimizer.eps':
