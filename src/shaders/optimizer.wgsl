@@ -2,6 +2,10 @@
 // arithmetic is optimizer_math.wgsl's). TIED (Kolen-Pollack): T, the transposed
 // twin of P, receives the same step and decay, so P - T^T shrinks by
 // (1 - lr decay) every step. NOISE adds the update noise to T when TIED, else to P.
+//
+// REGULARIZE (a trained B): the gradient gains the terms that need no batch,
+// reg_p P + reg_w S^T with S the layer's W (2 c_decay B - c_self W^T), so they
+// cost no dispatch of their own; READ_GRAD is false when G holds nothing else.
 
 struct Params {
   n: u32,
@@ -10,6 +14,8 @@ struct Params {
   // The uniform address space puts a struct member at a multiple of 16 bytes.
   pad: u32,
   s: OptimizerSettings,
+  reg_p: f32,
+  reg_w: f32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -19,10 +25,18 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> M: array<f32>;
 @group(0) @binding(5) var<storage, read_write> V: array<f32>;
 @group(0) @binding(6) var<storage, read_write> T: array<f32>;
+@group(0) @binding(7) var<storage, read> S: array<f32>;
 
 override METHOD: u32 = 0u;
 override TIED: bool = false;
 override NOISE: bool = false;
+override READ_GRAD: bool = true;
+override REGULARIZE: bool = false;
+
+// P[r, c] pairs with element [c, r] of a cols x rows tensor (T, S).
+fn transposed(i: u32) -> u32 {
+  return (i % p.cols) * p.rows + i / p.cols;
+}
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -33,7 +47,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var mom = Moments(0.0, 0.0);
   if (METHOD >= 1u) { mom.m = M[i]; }
   if (METHOD == 2u) { mom.v = V[i]; }
-  let u = optimizer_step(p.s, lr, now, G[i] + p.s.weight_decay * P[i], &mom);
+  var g = p.s.weight_decay * P[i];
+  if (READ_GRAD) { g += G[i]; }
+  if (REGULARIZE) { g += p.reg_p * P[i] + p.reg_w * S[transposed(i)]; }
+  let u = optimizer_step(p.s, lr, now, g, &mom);
   if (METHOD >= 1u) { M[i] = mom.m; }
   if (METHOD == 2u) { V[i] = mom.v; }
   let keep = 1.0 - lr * p.s.decay;
@@ -41,7 +58,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (NOISE) { noise = update_noise(p.s, lr, now, i); }
   if (TIED) {
     P[i] = keep * P[i] + u;
-    let j = (i % p.cols) * p.rows + i / p.cols;
+    let j = transposed(i);
     T[j] = keep * T[j] + u + noise;
   } else {
     P[i] = keep * P[i] + u + noise;

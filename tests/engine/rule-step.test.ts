@@ -4,6 +4,7 @@
 // separate gradient and optimiser dispatches (which also store gW and gB).
 import { afterAll, describe, expect, test } from 'vitest';
 import { uploadDataset } from '../../src/engine/data/gpu-dataset';
+import { regularizerGradient } from '../../src/engine/layers/feedback-update';
 import { initialParameters } from '../../src/engine/layers/init';
 import { refNetwork, referenceTrainStep } from '../../src/engine/reference/train-step';
 import { Rng, shuffledIndices } from '../../src/engine/rng';
@@ -114,7 +115,16 @@ describe('one step of every rule matches the float64 reference', () => {
             if (dRef.some((v) => v !== 0)) expect(relErr(dGpu, dRef), `layer ${i + 1} dB`).toBeLessThan(TOLERANCE);
             else expect(dGpu.every((v) => v === 0), `layer ${i + 1}: B must stay fixed`).toBe(true);
           }
-          if (layer.gB && steps === 1) expect(relErr(await readF32(ctx, layer.gB, r.B.length), last!.gB[i]!), `layer ${i + 1} gB`).toBeLessThan(TOLERANCE);
+          // gB stores the regulariser's activity terms; B's step adds p B + w W^T itself (dB above checks the sum).
+          const g = regularizerGradient({ ...rule.regularizer, ...config.coefficients });
+          if (layer.gB && steps === 1 && g.readGrad) {
+            const [rows, cols] = [layer.nIn, r.B.length / layer.nIn];
+            const stored = Array.from(last!.gB[i]!, (v, k) => {
+              const { p, w } = g.regularizer ?? { p: 0, w: 0 };
+              return v - p * before[i].B![k] - w * before[i].W[(k % cols) * rows + Math.floor(k / cols)];
+            });
+            expect(relErr(await readF32(ctx, layer.gB, r.B.length), stored), `layer ${i + 1} gB's activity terms`).toBeLessThan(TOLERANCE);
+          }
         }
       }
     });

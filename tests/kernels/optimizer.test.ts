@@ -1,6 +1,6 @@
 // optimizer.wgsl against the float64 reference over several consecutive steps:
 // SGD, momentum and Adam, coupled and decoupled decay, the tied Kolen-Pollack
-// twin, and per-step noise.
+// twin, per-step noise, and a trained B's regulariser terms.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/engine/device/gpu-context';
 import { OPTIMIZERS, type OptimizerSettings, optimizerStep } from '../../src/engine/kernels/optimizer';
@@ -12,12 +12,20 @@ afterAll(destroyContext);
 
 const BASE: OptimizerSettings = BASE_SETTINGS;
 
+/** A trained B's decay and self terms, p P + w S^T, with or without a stored gradient. */
+interface Regularized {
+  p: number;
+  w: number;
+  readGrad: boolean;
+}
+
 interface OptCase {
   name: string;
   rows: number;
   cols: number;
   settings: OptimizerSettings;
   tied: boolean;
+  regularized?: Regularized;
   /** Clock of the first step; each further step advances it by one. */
   clock: number;
   steps: number;
@@ -64,6 +72,11 @@ cases.push(
   { name: 'momentum tied + decay in warm-up', rows: 17, cols: 3, settings: { ...BASE, method: 'momentum', decay: 0.5, schedule: { warmupSteps: 9, cosineSteps: 0 } }, tied: true, clock: 1, steps: 3, fresh: false },
   { name: 'adam + noise in the cosine\'s second half', rows: 3, cols: 65, settings: { ...BASE, method: 'adam', noiseStd: 0.3, schedule: { warmupSteps: 1, cosineSteps: 7 } }, tied: false, clock: 5, steps: 2, fresh: false },
   { name: 'momentum 257x273 (70161 elements)', rows: 257, cols: 273, settings: { ...BASE, method: 'momentum', decay: 0.5 }, tied: true, clock: 1, steps: 2, fresh: false },
+  // A trained B: SA's decay and self alone (no stored gradient), and WM's decay with amp's stored term.
+  { name: 'sgd regularised, no stored gradient', rows: 65, cols: 17, settings: BASE, tied: false, regularized: { p: 2e-1, w: -0.4, readGrad: false }, clock: 2, steps: 3, fresh: false },
+  { name: 'momentum regularised + stored gradient', rows: 17, cols: 3, settings: { ...BASE, method: 'momentum' }, tied: false, regularized: { p: 0.3, w: 0, readGrad: true }, clock: 2, steps: 3, fresh: false },
+  { name: 'adam regularised + noise + weight decay', rows: 3, cols: 257, settings: { ...BASE, method: 'adam', noiseStd: 0.3, weightDecay: 0.1 }, tied: false, regularized: { p: 0.2, w: -0.5, readGrad: true }, clock: 4, steps: 2, fresh: false },
+  { name: 'adam regularised from zero moments, warm-up', rows: 257, cols: 3, settings: { ...BASE, method: 'adam', schedule: { warmupSteps: 3, cosineSteps: 0 } }, tied: false, regularized: { p: 0, w: -1, readGrad: false }, clock: 1, steps: 2, fresh: true },
 );
 
 const TOL = 1e-5;
@@ -83,12 +96,16 @@ interface Run {
   M: Float32Array;
   V: Float32Array;
   T: Float32Array;
+  /** The regulariser's cols x rows source (a layer's W); never written. */
+  S?: Float32Array;
 }
+
+type StepCase = { rows: number; cols: number; settings: OptimizerSettings; tied: boolean; clock: number; regularized?: Regularized };
 
 /** Runs `steps` optimiser steps on the GPU, one submit each, rewriting the gradient and clock in between. */
 async function gpuSteps(
   ctx: GpuContext,
-  c: { rows: number; cols: number; settings: OptimizerSettings; tied: boolean; clock: number },
+  c: StepCase,
   init: Run,
   grads: Float32Array<ArrayBuffer>[],
   seed: number,
@@ -102,7 +119,9 @@ async function gpuSteps(
     T: upload(ctx, init.T),
     G: upload(ctx, grads[0]),
     clock: upload(ctx, Uint32Array.of(c.clock)),
+    S: upload(ctx, init.S ?? new Float32Array(n)),
   };
+  const r = c.regularized;
   const step = await optimizerStep(ctx, {
     param: bufs.P,
     grad: bufs.G,
@@ -110,6 +129,7 @@ async function gpuSteps(
     m: bufs.M,
     v: bufs.V,
     tied: c.tied ? bufs.T : undefined,
+    ...(r ? { regularizer: { p: r.p, w: r.w, S: bufs.S }, readGrad: r.readGrad } : {}),
     rows: c.rows,
     cols: c.cols,
     settings: c.settings,
@@ -121,13 +141,13 @@ async function gpuSteps(
     ctx.device.queue.writeBuffer(bufs.clock, 0, Uint32Array.of(c.clock + s));
     run(ctx, [step.dispatch]);
   }
-  const out = { P: await readF32(ctx, bufs.P, n), M: await readF32(ctx, bufs.M, n), V: await readF32(ctx, bufs.V, n), T: await readF32(ctx, bufs.T, n) };
+  const out = { P: await readF32(ctx, bufs.P, n), M: await readF32(ctx, bufs.M, n), V: await readF32(ctx, bufs.V, n), T: await readF32(ctx, bufs.T, n), S: await readF32(ctx, bufs.S, n) };
   free(ctx, Object.values(bufs));
   return out;
 }
 
 function refSteps(
-  c: { rows: number; cols: number; settings: OptimizerSettings; tied: boolean; clock: number },
+  c: StepCase,
   init: Run,
   grads: Float32Array<ArrayBuffer>[],
   seed: number,
@@ -135,7 +155,9 @@ function refSteps(
 ): OptimizerState {
   const state: OptimizerState = { P: Float64Array.from(init.P), M: Float64Array.from(init.M), V: Float64Array.from(init.V), T: c.tied ? Float64Array.from(init.T) : undefined };
   for (const [s, g] of grads.entries()) {
-    optimizerStepRef(state, g, { rows: c.rows, cols: c.cols, settings: asF32(c.settings), clock: c.clock + s, seed, stream });
+    const r = c.regularized;
+    const regularizer = r ? { regularizer: { p: Math.fround(r.p), w: Math.fround(r.w), S: init.S! }, readGrad: r.readGrad } : {};
+    optimizerStepRef(state, g, { rows: c.rows, cols: c.cols, settings: asF32(c.settings), clock: c.clock + s, seed, stream, ...regularizer });
   }
   return state;
 }
@@ -154,6 +176,7 @@ describe('optimizer', () => {
         M: c.fresh ? new Float32Array(n) : seededArray(n, 20 + ci, 0.1),
         V: c.fresh ? new Float32Array(n) : seededArray(n, 30 + ci, 0.1).map((x) => x * x),
         T: seededArray(n, 40 + ci),
+        S: seededArray(n, 50 + ci),
       };
       const grads = Array.from({ length: c.steps }, (_, s) => seededArray(n, 1000 * (s + 1) + ci));
       const seed = 77 + ci;
@@ -170,6 +193,7 @@ describe('optimizer', () => {
       if (c.settings.method === 'adam') expect(relErr(gpu.V, ref.V)).toBeLessThanOrEqual(TOL);
       if (c.tied) expect(relErr(diff(gpu.T, init.T), diff(ref.T!, init.T))).toBeLessThanOrEqual(tol);
       else expect(Array.from(gpu.T)).toEqual(Array.from(init.T));
+      expect(Array.from(gpu.S!)).toEqual(Array.from(init.S!));
     });
   }
 

@@ -53,12 +53,22 @@ export interface OptimizerArgs {
   v: GPUBuffer;
   /** Kolen-Pollack: the transposed twin that receives the same update. */
   tied?: GPUBuffer;
+  /** Terms added to the gradient in the step: p P + w S^T, S cols x rows (a trained B's decay and self terms, S = W). */
+  regularizer?: StepRegularizer;
+  /** False when `grad` holds nothing for this step: the gradient is the regulariser's alone. */
+  readGrad?: boolean;
   rows: number;
   cols: number;
   settings: OptimizerSettings;
   seed: number;
   stream: number;
   label?: string;
+}
+
+export interface StepRegularizer {
+  p: number;
+  w: number;
+  S: GPUBuffer;
 }
 
 export interface OptimizerStep {
@@ -88,8 +98,13 @@ export function optimizerSettingsFields(s: OptimizerSettings, seed: number, stre
 }
 
 function uniforms(a: OptimizerArgs, s: OptimizerSettings): ArrayBuffer {
-  // The settings struct is 16-byte aligned: it starts at byte 16.
-  return packUniforms([['u32', a.rows * a.cols], ['u32', a.rows], ['u32', a.cols], ['u32', 0], ...optimizerSettingsFields(s, a.seed, a.stream)]);
+  // The settings struct is 16-byte aligned: it starts at byte 16; the struct is padded to 80 bytes.
+  const r = a.regularizer;
+  return packUniforms([
+    ['u32', a.rows * a.cols], ['u32', a.rows], ['u32', a.cols], ['u32', 0],
+    ...optimizerSettingsFields(s, a.seed, a.stream),
+    ['f32', r?.p ?? 0], ['f32', r?.w ?? 0], ['u32', 0], ['u32', 0],
+  ]);
 }
 
 /** One in-place optimiser step on a parameter (see optimizer.wgsl). */
@@ -98,13 +113,20 @@ export async function optimizerStep(ctx: GpuContext, a: OptimizerArgs): Promise<
   const kernel = await ctx.pipelines.get({
     name: 'optimizer',
     source: SHADERS.optimizer,
-    bindings: ['uniform', 'read', 'read', 'write', 'write', 'write', 'write'],
-    constants: { METHOD: OPTIMIZERS.indexOf(s.method), TIED: a.tied ? 1 : 0, NOISE: s.noiseStd > 0 ? 1 : 0 },
+    bindings: ['uniform', 'read', 'read', 'write', 'write', 'write', 'write', 'read'],
+    constants: {
+      METHOD: OPTIMIZERS.indexOf(s.method),
+      TIED: a.tied ? 1 : 0,
+      NOISE: s.noiseStd > 0 ? 1 : 0,
+      READ_GRAD: a.readGrad === false ? 0 : 1,
+      REGULARIZE: a.regularizer ? 1 : 0,
+    },
   });
   const label = a.label ?? 'optimizer';
   const u = ctx.uniform(`${label}.params`, uniforms(a, s));
   const tied = a.tied ?? ctx.dummy('optimizer.tied');
-  const dispatch = makeDispatch(ctx.device, kernel, [u, a.grad, a.clock, a.param, a.m, a.v, tied], grid1d(a.rows * a.cols, 256), label);
+  const source = a.regularizer?.S ?? ctx.dummy('optimizer.regularizer_source');
+  const dispatch = makeDispatch(ctx.device, kernel, [u, a.grad, a.clock, a.param, a.m, a.v, tied, source], grid1d(a.rows * a.cols, 256), label);
   return {
     dispatch,
     update(next: OptimizerSettings) {

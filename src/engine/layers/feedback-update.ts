@@ -2,7 +2,6 @@ import type { Dispatch } from '../device/dispatch';
 import type { GpuContext } from '../device/gpu-context';
 import { fillNoise } from '../kernels/fill-noise';
 import { matmul } from '../kernels/matmul';
-import { transposeCombine } from '../kernels/transpose-combine';
 import { type Coefficients, usesActivity } from '../rules/rule';
 import { type BatchBuffers, type DenseLayer, layerInput } from './network';
 
@@ -16,12 +15,33 @@ export interface FeedbackInput {
 export const NOISE_STREAM = { input: 0, update: 16 } as const;
 
 /**
+ * How B's optimiser step gets its gradient: the batch-free terms it adds
+ * itself (reg_p B + reg_w W^T), and whether gB holds terms stored by the step.
+ */
+export interface FeedbackGradient {
+  regularizer: { p: number; w: number } | null;
+  readGrad: boolean;
+}
+
+/** A gradient computed elsewhere and stored in gB whole (e-prop's adaptive feedback). */
+export const STORED_FEEDBACK_GRADIENT: FeedbackGradient = { regularizer: null, readGrad: true };
+
+/** A regulariser's split: decay and self in B's optimiser step, the activity terms in gB (feedbackUpdate). */
+export function regularizerGradient(c: Coefficients): FeedbackGradient {
+  const p = 2 * (c.decay ?? 0);
+  const w = -(c.self ?? 0);
+  return { regularizer: p !== 0 || w !== 0 ? { p, w } : null, readGrad: usesActivity(c) };
+}
+
+/**
  * gB = grad_B of R = sum_p c_p P_p(W, B, x), term by term (rules/primitives.ts):
- *   decay, self:  gB  = 2 c_decay B - c_self W^T
- *   amp:          gB += -(c_amp / N) X^T Y            Y = X W^T
- *   sparse:       gB += (2 c_sparse / N) X^T (X B)
- *   null:         gB += (2 c_null / N) (Y B^T)^T Y
- * X is the layer's input batch or fresh white noise of the same shape.
+ *   decay, self:  2 c_decay B - c_self W^T     (added by B's optimiser step: regularizerGradient)
+ *   amp:          -(c_amp / N) X^T Y            Y = X W^T
+ *   sparse:       (2 c_sparse / N) X^T (X B)
+ *   null:         (2 c_null / N) (Y B^T)^T Y
+ * X is the layer's input batch or fresh white noise of the same shape. The
+ * dispatches here store the activity terms in gB: none when the regulariser
+ * has no activity terms.
  */
 export async function feedbackUpdate(
   ctx: GpuContext,
@@ -37,37 +57,41 @@ export async function feedbackUpdate(
   const { nIn, nOut } = layer;
   const name = `feedback${layer.index}`;
   const r = ctx.buffers;
-  const out: Promise<Dispatch>[] = [
-    transposeCombine(ctx, { X: B, Y: layer.W, out: gB, rows: nIn, cols: nOut, a: 2 * (c.decay ?? 0), b: -(c.self ?? 0), label: `${name}.decay_self` }),
-  ];
-  if (!usesActivity(c)) return Promise.all(out);
+  const out: Promise<Dispatch>[] = [];
+  if (!usesActivity(c)) return [];
 
   let X = layerInput(batch, layer.index);
   if (input.kind === 'noise') {
     X = r.storage(`${name}.noise_input`, N * nIn);
     out.push(fillNoise(ctx, { out: X, clock, n: N * nIn, std: input.noiseStd, seed: input.seed, stream: NOISE_STREAM.input + layer.index, label: `${name}.noise` }));
   }
-  const accumulate = { kind: 'accumulate', beta: 1 } as const;
+  // The first term written overwrites last step's gB; the others add to it.
+  let written = false;
+  const into = () => {
+    const first = !written;
+    written = true;
+    return first ? {} : { epilogue: { kind: 'accumulate', beta: 1 } as const };
+  };
   let Y: GPUBuffer | null = null;
   if (c.amp || c.null) {
     Y = r.storage(`${name}.Y`, N * nOut);
     out.push(matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B: layer.W, C: Y, transB: true, label: `${name}.Y` }));
   }
   if (c.amp) {
-    out.push(matmul(ctx, { M: nIn, N: nOut, K: N, A: X, B: Y!, C: gB, transA: true, alpha: -c.amp / N, epilogue: accumulate, label: `${name}.amp` }));
+    out.push(matmul(ctx, { M: nIn, N: nOut, K: N, A: X, B: Y!, C: gB, transA: true, alpha: -c.amp / N, ...into(), label: `${name}.amp` }));
   }
   if (c.sparse) {
     const S = r.storage(`${name}.XB`, N * nOut);
     out.push(
       matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B, C: S, label: `${name}.XB` }),
-      matmul(ctx, { M: nIn, N: nOut, K: N, A: X, B: S, C: gB, transA: true, alpha: (2 * c.sparse) / N, epilogue: accumulate, label: `${name}.sparse` }),
+      matmul(ctx, { M: nIn, N: nOut, K: N, A: X, B: S, C: gB, transA: true, alpha: (2 * c.sparse) / N, ...into(), label: `${name}.sparse` }),
     );
   }
   if (c.null) {
     const R = r.storage(`${name}.YBt`, N * nIn);
     out.push(
       matmul(ctx, { M: N, N: nIn, K: nOut, A: Y!, B, C: R, transB: true, label: `${name}.YBt` }),
-      matmul(ctx, { M: nIn, N: nOut, K: N, A: R, B: Y!, C: gB, transA: true, alpha: (2 * c.null) / N, epilogue: accumulate, label: `${name}.null` }),
+      matmul(ctx, { M: nIn, N: nOut, K: N, A: R, B: Y!, C: gB, transA: true, alpha: (2 * c.null) / N, ...into(), label: `${name}.null` }),
     );
   }
   return Promise.all(out);

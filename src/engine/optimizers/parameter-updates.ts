@@ -2,7 +2,7 @@ import type { Dispatch } from '../device/dispatch';
 import type { GpuContext } from '../device/gpu-context';
 import { type OptimizerSettings, type OptimizerStep, optimizerStep, type StepSchedule } from '../kernels/optimizer';
 import { weightUpdate } from '../kernels/weight-update';
-import { NOISE_STREAM } from '../layers/feedback-update';
+import { type FeedbackGradient, NOISE_STREAM, STORED_FEEDBACK_GRADIENT } from '../layers/feedback-update';
 import { type BatchBuffers, layerInput, type RateNetwork } from '../layers/network';
 import type { RuleSpec } from '../rules/rule';
 import { scheduleSteps, type TrainConfig } from '../training/config';
@@ -56,6 +56,7 @@ function separate(kind: ParameterKind, step: Promise<OptimizerStep>): Promise<Pa
  * Applies every parameter update of a step from the stored gradients gW, gb
  * and gB, after the whole backward pass has read the old W and B (as one
  * optimiser step over the total loss does): two or three dispatches per layer.
+ * B's steps come first: they may read W (feedback.regularizer) before it moves.
  */
 export async function parameterUpdates(
   ctx: GpuContext,
@@ -65,6 +66,7 @@ export async function parameterUpdates(
   clock: GPUBuffer,
   seed: number,
   stepsPerEpoch: number,
+  feedback: FeedbackGradient = STORED_FEEDBACK_GRADIENT,
 ): Promise<ParameterUpdate[]> {
   const s = parameterSettings(config, rule, stepsPerEpoch);
   const steps: Promise<ParameterUpdate>[] = [];
@@ -100,7 +102,7 @@ export async function parameterUpdates(
       })),
     );
   }
-  return [...(await Promise.all(steps)), ...(await feedbackUpdates(ctx, net, rule, clock, seed, s))];
+  return [...(await feedbackUpdates(ctx, net, rule, clock, seed, s, feedback)), ...(await Promise.all(steps))];
 }
 
 /**
@@ -119,6 +121,7 @@ export async function fusedParameterUpdates(
   clock: GPUBuffer,
   seed: number,
   stepsPerEpoch: number,
+  feedback: FeedbackGradient = STORED_FEEDBACK_GRADIENT,
 ): Promise<ParameterUpdate[]> {
   const s = parameterSettings(config, rule, stepsPerEpoch);
   const steps = net.layers.map(async (layer): Promise<ParameterUpdate> => {
@@ -144,11 +147,23 @@ export async function fusedParameterUpdates(
     });
     return { dispatch: step.dispatch, update: (next) => step.update(next.weights, next.bias) };
   });
-  return [...(await Promise.all(steps)), ...(await feedbackUpdates(ctx, net, rule, clock, seed, s))];
+  return [...(await feedbackUpdates(ctx, net, rule, clock, seed, s, feedback)), ...(await Promise.all(steps))];
 }
 
-/** B's own optimiser steps, for rules that train it (not tied, not fixed). */
-function feedbackUpdates(ctx: GpuContext, net: RateNetwork, rule: RuleSpec, clock: GPUBuffer, seed: number, s: ParameterSettings): Promise<ParameterUpdate[]> {
+/**
+ * B's own optimiser steps, for rules that train it (not tied, not fixed): from
+ * gB, plus the regulariser's terms in B and W^T, which they read before W's
+ * update of the same step.
+ */
+function feedbackUpdates(
+  ctx: GpuContext,
+  net: RateNetwork,
+  rule: RuleSpec,
+  clock: GPUBuffer,
+  seed: number,
+  s: ParameterSettings,
+  feedback: FeedbackGradient,
+): Promise<ParameterUpdate[]> {
   const steps: Promise<ParameterUpdate>[] = [];
   for (const layer of net.layers) {
     if (!layer.gB || rule.tied) continue;
@@ -156,6 +171,8 @@ function feedbackUpdates(ctx: GpuContext, net: RateNetwork, rule: RuleSpec, cloc
       separate('feedback', optimizerStep(ctx, {
         param: layer.B!,
         grad: layer.gB,
+        readGrad: feedback.readGrad,
+        ...(feedback.regularizer ? { regularizer: { ...feedback.regularizer, S: layer.W } } : {}),
         m: layer.mB!,
         v: layer.vB!,
         rows: layer.nIn,

@@ -1,5 +1,6 @@
 // Reference of optimizer.wgsl: one SGD / momentum / Adam step with coupled
-// weight decay, decoupled decay, an optional Kolen-Pollack twin and noise, at
+// weight decay, decoupled decay, an optional Kolen-Pollack twin, noise and a
+// trained B's regulariser terms, at
 // the learning rate the schedule gives the step the clock names.
 import { lrFactorAt, type OptimizerSettings } from '../kernels/optimizer';
 import { clockStream, gaussian } from './random';
@@ -19,7 +20,18 @@ export interface OptimizerState {
 export function optimizerStepRef(
   state: OptimizerState,
   G: ArrayLike<number>,
-  a: { rows: number; cols: number; settings: OptimizerSettings; clock: number; seed: number; stream: number },
+  a: {
+    rows: number;
+    cols: number;
+    settings: OptimizerSettings;
+    clock: number;
+    seed: number;
+    stream: number;
+    /** Added to the gradient: p P + w S^T, S cols x rows. */
+    regularizer?: { p: number; w: number; S: ArrayLike<number> };
+    /** False: G is not read (the regulariser is the whole gradient). */
+    readGrad?: boolean;
+  },
 ): void {
   const s = a.settings;
   const { P, M, V, T } = state;
@@ -30,8 +42,11 @@ export function optimizerStepRef(
   const lr = s.lr * lrFactorAt(t - 1, s.schedule);
   const keep = 1 - lr * s.decay;
   const stream = clockStream(a.clock, a.stream);
+  const r = a.regularizer;
+  const transposed = (i: number) => (i % a.cols) * a.rows + Math.floor(i / a.cols);
   for (let i = 0; i < n; i++) {
-    const g = G[i] + s.weightDecay * P[i];
+    let g = (a.readGrad === false ? 0 : G[i]) + s.weightDecay * P[i];
+    if (r) g += r.p * P[i] + r.w * r.S[transposed(i)];
     let u: number;
     if (s.method === 'momentum') {
       M[i] = s.mu * M[i] + g;
@@ -49,7 +64,7 @@ export function optimizerStepRef(
     P[i] = keep * P[i] + u;
     if (T) {
       // P[r, c] pairs with T[c, r]: the same update, and the noise goes to the twin.
-      const j = (i % a.cols) * a.rows + Math.floor(i / a.cols);
+      const j = transposed(i);
       T[j] = keep * T[j] + u + noise;
     } else {
       P[i] += noise;

@@ -7,7 +7,7 @@ import { gatherBatch } from '../kernels/gather-batch';
 import { outputLoss } from '../kernels/output-loss';
 import { angleDegrees } from '../kernels/dot-products';
 import { backwardPass } from '../layers/backward-pass';
-import { feedbackUpdate } from '../layers/feedback-update';
+import { feedbackUpdate, regularizerGradient } from '../layers/feedback-update';
 import { forwardPass } from '../layers/forward-pass';
 import { initialParameters } from '../layers/init';
 import { type BatchBuffers, RateNetwork } from '../layers/network';
@@ -391,9 +391,10 @@ async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepPa
         return [gather, ...(await forwardPass(ctx, net, train, 'train')), loss, ...backward, ...feedback];
       });
       const probeStep = await alignmentProbes(ctx, net, train, rule.feedback, metrics, options.bpAngles);
+      const gradient = regularizerGradient(coefficients);
       const updates = fused
-        ? await fusedParameterUpdates(ctx, net, train, config, rule, clock, noiseSeed, stepsPerEpoch)
-        : await parameterUpdates(ctx, net, config, rule, clock, noiseSeed, stepsPerEpoch);
+        ? await fusedParameterUpdates(ctx, net, train, config, rule, clock, noiseSeed, stepsPerEpoch, gradient)
+        : await parameterUpdates(ctx, net, config, rule, clock, noiseSeed, stepsPerEpoch, gradient);
       return { trainStep, probeStep, updates };
     }, buffers);
     ctx.throwIfFailed();
