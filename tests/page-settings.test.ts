@@ -111,7 +111,9 @@ describe('settings beyond the main form travel in links', () => {
     expect(await value(page, 'neuron-surrogate-slope')).toBe('10');
     expect(await value(page, 'tssl-tau-m')).toBe('4');
     expect(await value(page, 'tssl-tau-s')).toBe('2');
-    expect(await page.locator('#warmup-epochs').count()).toBe(0);
+    // The rate network's input settings are not a spiking one's; TSSL-BP's optimiser takes the schedule.
+    expect(await page.locator('#input-scaling').count()).toBe(0);
+    expect(await page.locator('#warmup-epochs').count()).toBe(1);
     expect(await page.locator('#eprop-feedback').count()).toBe(0);
     expect(await hash(page)).toBe(`#${SPIKING_LINK}`);
 
@@ -123,6 +125,9 @@ describe('settings beyond the main form travel in links', () => {
     await expect.poll(() => hash(page)).toContain('pf=random');
     expect(await hash(page)).toContain('tm=4&ts=2');
     await page.locator('experiment-form').screenshot({ path: `${SHOTS}/more-settings-spiking.png` });
+    // EMSTDP has no optimiser, so no schedule.
+    await page.locator('#rule').selectOption('emstdp');
+    await expect.poll(() => page.locator('#warmup-epochs').count()).toBe(0);
     expect(errors).toEqual([]);
     await close();
   });
