@@ -33,6 +33,11 @@ const cases: Case[] = [
   { name: 'wm driven by white noise', config: { rule: 'wm', feedbackInput: 'noise', feedbackNoiseStd: 0.5, coefficients: { amp: 0.3, decay: 0.1 }, optimizer: sgd } },
   { name: 'ia with its own B learning rate', config: { rule: 'ia', feedbackLr: 2, coefficients: { amp: 0.2, null: 0.1, decay: 0.1 }, optimizer: sgd } },
   { name: 'aa with large coefficients', config: { rule: 'aa', coefficients: { sparse: 0.2, amp: 0.4 }, optimizer: sgd } },
+  // Every way the activity terms share products (feedback-update.ts): each alone, and in pairs and all three.
+  { name: 'wm with every regulariser term, noise input', config: { rule: 'wm', feedbackInput: 'noise', feedbackNoiseStd: 0.5, coefficients: { amp: 0.3, sparse: 0.2, null: 0.1, decay: 0.1, self: 0.2 }, optimizer: sgd } },
+  { name: 'ia with null alone', config: { rule: 'ia', coefficients: { amp: 0, null: 0.3, decay: 0 }, optimizer: sgd } },
+  { name: 'aa with sparse alone', config: { rule: 'aa', coefficients: { sparse: 0.3, amp: 0 }, optimizer: sgd } },
+  { name: 'ia with sparse and null, no amp', config: { rule: 'ia', coefficients: { amp: 0, sparse: 0.2, null: 0.2 }, optimizer: sgd } },
   { name: 'sa with noisy B updates', config: { rule: 'sa', feedbackUpdateNoise: 1e-2, optimizer: sgd } },
   { name: 'kp with noisy B updates and weight decay', config: { rule: 'kp', feedbackUpdateNoise: 1e-2, tiedDecay: 0.3, optimizer: { ...sgd, weightDecay: 0.01 } } },
   { name: 'fa with noisy B updates (random walk)', config: { rule: 'fa', feedbackUpdateNoise: 1e-2, optimizer: sgd } },

@@ -65,33 +65,43 @@ export async function feedbackUpdate(
     X = r.storage(`${name}.noise_input`, N * nIn);
     out.push(fillNoise(ctx, { out: X, clock, n: N * nIn, std: input.noiseStd, seed: input.seed, stream: NOISE_STREAM.input + layer.index, label: `${name}.noise` }));
   }
-  // The first term written overwrites last step's gB; the others add to it.
+  // The first product into gB overwrites last step's; a second adds to it.
   let written = false;
   const into = () => {
     const first = !written;
     written = true;
     return first ? {} : { epilogue: { kind: 'accumulate', beta: 1 } as const };
   };
+  const amp = -(c.amp ?? 0) / N;
   let Y: GPUBuffer | null = null;
   if (c.amp || c.null) {
     Y = r.storage(`${name}.Y`, N * nOut);
     out.push(matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B: layer.W, C: Y, transB: true, label: `${name}.Y` }));
   }
-  if (c.amp) {
-    out.push(matmul(ctx, { M: nIn, N: nOut, K: N, A: X, B: Y!, C: gB, transA: true, alpha: -c.amp / N, ...into(), label: `${name}.amp` }));
+  // Terms that share an operand share a product: amp joins sparse's right
+  // operand (X^T [a Y + s XB]) or, without sparse, null's left one ([a X + n Y B^T]^T Y),
+  // folded in by the epilogue of the matmul before.
+  const ampWithSparse = Boolean(c.amp && c.sparse);
+  const ampWithNull = Boolean(c.amp && c.null && !c.sparse);
+  if (c.amp && !ampWithSparse && !ampWithNull) {
+    out.push(matmul(ctx, { M: nIn, N: nOut, K: N, A: X, B: Y!, C: gB, transA: true, alpha: amp, ...into(), label: `${name}.amp` }));
   }
   if (c.sparse) {
+    // S = (2 c_sparse / N) X B (+ amp Y)
     const S = r.storage(`${name}.XB`, N * nOut);
+    const plusAmp = ampWithSparse ? { epilogue: { kind: 'axpby', beta: amp, addend: Y! } as const } : {};
     out.push(
-      matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B, C: S, label: `${name}.XB` }),
-      matmul(ctx, { M: nIn, N: nOut, K: N, A: X, B: S, C: gB, transA: true, alpha: (2 * c.sparse) / N, ...into(), label: `${name}.sparse` }),
+      matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B, C: S, alpha: (2 * c.sparse) / N, ...plusAmp, label: `${name}.XB` }),
+      matmul(ctx, { M: nIn, N: nOut, K: N, A: X, B: S, C: gB, transA: true, ...into(), label: `${name}.sparse` }),
     );
   }
   if (c.null) {
+    // R = (2 c_null / N) Y B^T (+ amp X)
     const R = r.storage(`${name}.YBt`, N * nIn);
+    const plusAmp = ampWithNull ? { epilogue: { kind: 'axpby', beta: amp, addend: X } as const } : {};
     out.push(
-      matmul(ctx, { M: N, N: nIn, K: nOut, A: Y!, B, C: R, transB: true, label: `${name}.YBt` }),
-      matmul(ctx, { M: nIn, N: nOut, K: N, A: R, B: Y!, C: gB, transA: true, alpha: (2 * c.null) / N, ...into(), label: `${name}.null` }),
+      matmul(ctx, { M: N, N: nIn, K: nOut, A: Y!, B, C: R, transB: true, alpha: (2 * c.null) / N, ...plusAmp, label: `${name}.YBt` }),
+      matmul(ctx, { M: nIn, N: nOut, K: N, A: R, B: Y!, C: gB, transA: true, ...into(), label: `${name}.null` }),
     );
   }
   return Promise.all(out);
