@@ -223,7 +223,7 @@ function markdown(r: SpeedReport): string {
       '(kernels/weight-update.ts), with Kolen-Pollack\'s tied B in the same pass and sign symmetry reading kappa sign(W) in its delta product, ' +
       'so bp, fa, dfa, ss and kp take gather + 3 forward + loss + 2 deltas + 3 updates. ' +
       'Rules that train B add B\'s own optimiser step per layer, which also adds the regulariser\'s terms that need no batch (decay and self: sa\'s whole gradient), ' +
-      'and for wm, ia and aa the matmuls of the terms in the layer\'s activity or noise (amp, null, sparse). B\'s step cannot join W\'s fused update: ' +
+      'and for wm, ia and aa the matmuls of the terms in the layer\'s activity or noise (amp, null, sparse; terms that share an operand share a product, so wm and ia take 2 and 3 per layer, aa 3). B\'s step cannot join W\'s fused update: ' +
       'with B, its gradient and two moments it would bind 14 storage buffers where browsers promise 8 to 10, so these rules stay above the bound.',
     '',
   ];
