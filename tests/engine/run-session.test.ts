@@ -70,6 +70,46 @@ describe('run session', () => {
     expect(session.phase).toBe('destroyed');
   });
 
+  test("compiles the run's pipelines while a shipped dataset's files load", async () => {
+    // A device that counts pipeline compilations, and a byte source held shut until the first one.
+    let compiled = 0;
+    const gpu = nodeGpu();
+    const counting = {
+      requestAdapter: async (options?: GPURequestAdapterOptions) => {
+        const adapter = await gpu.requestAdapter(options);
+        if (!adapter) return adapter;
+        const requestDevice = adapter.requestDevice.bind(adapter);
+        return Object.assign(adapter, {
+          requestDevice: async (descriptor?: GPUDeviceDescriptor) => {
+            const device = await requestDevice(descriptor);
+            const compile = device.createComputePipelineAsync.bind(device);
+            return Object.assign(device, { createComputePipelineAsync: (d: GPUComputePipelineDescriptor) => (compiled++, compile(d)) });
+          },
+        });
+      },
+    };
+    const files = nodeFileSource('public/datasets');
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const session = new RunSession({ gpu: counting, source: async (name) => (await gate, files(name)) });
+    let atPreparing = -1;
+    session.onEvent((e) => {
+      if (e.type === 'phase' && e.phase === 'preparing') atPreparing = compiled;
+    });
+    const started = session.start({
+      dataset: { kind: 'named', name: 'mnist', trainSubset: 256, testSubset: 100 },
+      network: { kind: 'rate', config: { rule: 'fa', hidden: [16, 12], batchSize: 32 } },
+    });
+    for (let waited = 0; compiled === 0 && waited < 3000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+    open();
+    await started;
+    expect(atPreparing).toBeGreaterThan(0);
+    // Everything the real trainer needed was compiled before the data arrived.
+    expect(compiled).toBe(atPreparing);
+    await session.step();
+    await session.destroy();
+  });
+
   test('play, pause and step give the same run as playing through, and reset starts it again', async () => {
     const session = new RunSession(host());
     const log = record(session);

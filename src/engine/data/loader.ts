@@ -12,6 +12,9 @@ export interface DatasetSpec {
   /** What the published files hold; for display before loading, not enforced. */
   trainCount: number;
   testCount: number;
+  /** Image size, known before the files load (the session compiles its pipelines meanwhile). */
+  rows: number;
+  cols: number;
 }
 
 export const DATASETS = {
@@ -26,6 +29,8 @@ export const DATASETS = {
     classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
     trainCount: 60000,
     testCount: 10000,
+    rows: 28,
+    cols: 28,
   },
   'fashion-mnist': {
     title: 'Fashion-MNIST',
@@ -38,6 +43,8 @@ export const DATASETS = {
     classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
     trainCount: 60000,
     testCount: 10000,
+    rows: 28,
+    cols: 28,
   },
 } as const satisfies Record<string, DatasetSpec>;
 

@@ -6,7 +6,7 @@
 // for it), pauses on divergence with advice, and after a device loss sets up
 // a new device from the last snapshot and carries on.
 import { type GpuDataset, uploadDataset } from '../data/gpu-dataset';
-import { type ByteSource, type Dataset, loadDataset } from '../data/loader';
+import { type ByteSource, type Dataset, DATASETS, type DatasetName, loadDataset } from '../data/loader';
 import { GpuContext, type GpuEntry } from '../device/gpu-context';
 import { ConfigError, DeviceLostError, GpuUnavailableError } from '../errors';
 import type { LayerWarning } from '../metrics/layer-warnings';
@@ -95,7 +95,9 @@ export class RunSession implements RunController {
         const resolved = resolveSessionSpec(spec);
         await this.disposeRun();
         this.setPhase('loading');
-        const dataset = await this.loadDataset(resolved.dataset);
+        const warming = this.warmPipelines(resolved);
+        // Waits for the warm-up however the load ends, so nothing runs on behind a failure.
+        const dataset = await this.loadDataset(resolved.dataset).finally(() => warming);
         this.setPhase('preparing');
         await this.ensureDevice(dataset);
         this.spec = resolved;
@@ -600,7 +602,7 @@ export class RunSession implements RunController {
   }
 
   private async loadDataset(choice: DatasetChoice): Promise<Dataset> {
-    const key = choice.kind === 'given' ? choice.dataset : `${choice.name}|${choice.trainSubset ?? ''}|${choice.testSubset ?? ''}`;
+    const key = datasetKey(choice);
     if (this.loaded?.key === key) return this.loaded.dataset;
     let dataset: Dataset;
     if (choice.kind === 'given') {
@@ -619,14 +621,50 @@ export class RunSession implements RunController {
 
   /** A device (created on first use and after a loss) holding `dataset`, uploaded once. */
   private async ensureDevice(dataset: Dataset): Promise<void> {
+    const ctx = await this.ensureContext();
+    if (this.gpuData?.dataset === dataset) return;
+    if (this.gpuData) releaseDataset(ctx, this.gpuData.data);
+    this.gpuData = { dataset, data: uploadDataset(ctx, dataset) };
+  }
+
+  private async ensureContext(): Promise<GpuContext> {
     if (!this.ctx) {
       this.ctx = await GpuContext.create(this.host.gpu);
       this.gpuData = null;
       this.watch(this.ctx);
     }
-    if (this.gpuData?.dataset === dataset) return;
-    if (this.gpuData) releaseDataset(this.ctx, this.gpuData.data);
-    this.gpuData = { dataset, data: uploadDataset(this.ctx, dataset) };
+    return this.ctx;
+  }
+
+  /**
+   * While a shipped dataset's files load, builds the run's trainer once on a
+   * blank dataset of the same shape, so that its pipelines compile meanwhile
+   * and the real trainer finds them in the cache. Never throws: anything that
+   * fails here fails again, and is reported, on the real path.
+   */
+  private async warmPipelines(spec: ResolvedSpec): Promise<void> {
+    const choice = spec.dataset;
+    if (choice.kind !== 'named' || !(choice.name in DATASETS)) return;
+    const key = datasetKey(choice);
+    if (this.loaded?.key === key) return; // no load to overlap
+    const shape = DATASETS[choice.name as DatasetName];
+    let blank: GpuDataset | null = null;
+    let ctx: GpuContext | null = null;
+    try {
+      ctx = await this.ensureContext();
+      blank = blankDataset(ctx, choice.name, shape.rows * shape.cols, shape.classNames.length, {
+        // The training count only sizes the order; the test count shapes the evaluation's chunks.
+        train: spec.network.config.batchSize,
+        test: Math.min(choice.testSubset ?? shape.testCount, shape.testCount),
+      });
+      const loop = { metricsEvery: 1, stepsPerSubmit: spec.stepsPerSubmit, ...(spec.record ? { record: spec.record } : {}) };
+      const trainer = await createSessionTrainer(ctx, blank, spec.network, loop, { record: () => {}, recording: () => {} });
+      trainer.destroy();
+    } catch {
+      // Reported by the real path.
+    } finally {
+      if (ctx && blank) releaseDataset(ctx, blank);
+    }
   }
 
   // ---- plumbing ----
@@ -668,6 +706,20 @@ export class RunSession implements RunController {
 /** The network and settings a snapshot was taken with. */
 function networkOf(s: TrainerSnapshot): ResolvedNetwork {
   return s.kind === 'rate' ? { kind: 'rate', config: structuredClone(s.config) } : { kind: 'spiking', config: structuredClone(s.config) };
+}
+
+function datasetKey(choice: DatasetChoice): string | Dataset {
+  return choice.kind === 'given' ? choice.dataset : `${choice.name}|${choice.trainSubset ?? ''}|${choice.testSubset ?? ''}`;
+}
+
+/** Zeroed GPU splits of the given shape: enough to build a trainer's pipelines, never trained on. */
+function blankDataset(ctx: GpuContext, name: string, pixels: number, classes: number, counts: { train: number; test: number }): GpuDataset {
+  const split = (count: number, part: string) => ({
+    count,
+    images: ctx.buffers.storage(`${name}.blank.${part}.images`, Math.ceil((count * pixels) / 4)),
+    labels: ctx.buffers.storage(`${name}.blank.${part}.labels`, count),
+  });
+  return { name, pixels, classes, train: split(counts.train, 'train'), test: split(counts.test, 'test'), pixelMean: 0.5, pixelStd: 0.25 };
 }
 
 function releaseDataset(ctx: GpuContext, data: GpuDataset): void {
