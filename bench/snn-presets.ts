@@ -14,6 +14,10 @@ export interface SnnPreset {
 /** The accuracy network: 784-256-10 LIF, T = 25, Poisson input. */
 const ACCURACY_NET: SpikingConfigInput = { hidden: [256], steps: 25, encoder: 'poisson', batchSize: 128, seed: 1 };
 
+// Fashion-MNIST, surrogate-bp: 85.74% after 10 epochs (target 87%). Probes for a
+// lever, 2 epochs on the first 10,000 images, tested on 2,000, cosine, lavapipe:
+// Poisson 79.65%, direct current 79.05%, Adam 1e-3 80.05%, Adam 5e-4 78.40%,
+// momentum lr 0.03 65.45%. None stood out; not tried: a wider hidden layer, longer T.
 export const SNN_PRESETS: readonly SnnPreset[] = [
   {
     key: 'surrogate-bp',
