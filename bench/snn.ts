@@ -244,15 +244,16 @@ function markdown(r: Report): string {
   return `${lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n')}\n`;
 }
 
-/** Each row's settings; rows merged from earlier invocations keep the settings they ran with. */
+/** Each row's settings, once per distinct preset and config; merged rows keep the settings they ran with. */
 function settingsLines(results: RunResult[]): string[] {
-  const seen = new Map<string, string>();
+  const lines = new Map<string, { x: RunResult; datasets: string[] }>();
   for (const x of results) {
-    const line = `- **${x.key}**: ${JSON.stringify(x.config)}. ${x.source}`;
-    const runs = seen.has(line) ? seen.get(line)! : '';
-    seen.set(line, runs ? `${runs}, ${DATASETS[x.dataset].title}` : DATASETS[x.dataset].title);
+    const key = `${x.key}|${JSON.stringify(x.config)}|${x.source}`;
+    const entry = lines.get(key) ?? { x, datasets: [] };
+    entry.datasets.push(DATASETS[x.dataset].title);
+    lines.set(key, entry);
   }
-  return [...seen].map(([line, datasets]) => line.replace(/^- \*\*([^*]+)\*\*/, `- **$1** (${datasets})`));
+  return [...lines.values()].map(({ x, datasets }) => `- **${x.key}** (${datasets.join(', ')}): ${JSON.stringify(x.config)}. ${x.source}`);
 }
 
 /** Position in the report: datasets in order, then presets in theirs. */

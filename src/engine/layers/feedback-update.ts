@@ -57,8 +57,8 @@ export async function feedbackUpdate(
   const { nIn, nOut } = layer;
   const name = `feedback${layer.index}`;
   const r = ctx.buffers;
-  const out: Promise<Dispatch>[] = [];
   if (!usesActivity(c)) return [];
+  const out: Promise<Dispatch>[] = [];
 
   let X = layerInput(batch, layer.index);
   if (input.kind === 'noise') {

@@ -522,7 +522,7 @@ export class RunSession implements RunController {
     this.totalSteps = spec.epochs === null ? null : spec.epochs * stepsPerEpoch;
     const metricsEvery = spec.metricsEvery ?? defaultMetricsEvery(stepsPerEpoch, this.totalSteps);
     const gen = ++this.generation;
-    const loop = { metricsEvery, stepsPerSubmit: spec.stepsPerSubmit, ...(spec.record ? { record: spec.record } : {}) };
+    const loop = loopSettings(spec, metricsEvery);
     const run = await createSessionTrainer(ctx, data, network, loop, {
       record: (r) => {
         if (gen === this.generation) this.onRecord(r);
@@ -657,8 +657,7 @@ export class RunSession implements RunController {
         train: spec.network.config.batchSize,
         test: Math.min(choice.testSubset ?? shape.testCount, shape.testCount),
       });
-      const loop = { metricsEvery: 1, stepsPerSubmit: spec.stepsPerSubmit, ...(spec.record ? { record: spec.record } : {}) };
-      const trainer = await createSessionTrainer(ctx, blank, spec.network, loop, { record: () => {}, recording: () => {} });
+      const trainer = await createSessionTrainer(ctx, blank, spec.network, loopSettings(spec, 1), { record: () => {}, recording: () => {} });
       trainer.destroy();
     } catch {
       // Reported by the real path.
@@ -706,6 +705,11 @@ export class RunSession implements RunController {
 /** The network and settings a snapshot was taken with. */
 function networkOf(s: TrainerSnapshot): ResolvedNetwork {
   return s.kind === 'rate' ? { kind: 'rate', config: structuredClone(s.config) } : { kind: 'spiking', config: structuredClone(s.config) };
+}
+
+/** How a run's trainer loops: the spec's submits and recording, with `metricsEvery`. */
+function loopSettings(spec: ResolvedSpec, metricsEvery: number) {
+  return { metricsEvery, stepsPerSubmit: spec.stepsPerSubmit, ...(spec.record ? { record: spec.record } : {}) };
 }
 
 function datasetKey(choice: DatasetChoice): string | Dataset {
