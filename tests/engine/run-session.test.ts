@@ -70,6 +70,40 @@ describe('run session', () => {
     expect(session.phase).toBe('destroyed');
   });
 
+  test('reports load progress a few times a second, however small the chunks, ending at the whole size', async () => {
+    // Each file in 2 KB chunks: thousands of reads, which the page should not see one by one.
+    const files = nodeFileSource('public/datasets');
+    let chunks = 0;
+    const chunked = async (name: string) => {
+      const bytes = new Uint8Array(await new Response((await files(name)).stream as ReadableStream<Uint8Array>).arrayBuffer());
+      let at = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (at >= bytes.length) return controller.close();
+          chunks++;
+          controller.enqueue(bytes.subarray(at, (at += 2048)));
+        },
+      });
+      return { stream, totalBytes: bytes.length };
+    };
+    const session = new RunSession({ gpu: nodeGpu(), source: chunked });
+    const log = record(session);
+    const started = performance.now();
+    await session.start({
+      dataset: { kind: 'named', name: 'mnist', trainSubset: 256, testSubset: 64 },
+      network: { kind: 'rate', config: { rule: 'bp', hidden: [16], batchSize: 32 } },
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const progress = log.events.flatMap((e) => (e.type === 'load-progress' ? [e.progress] : []));
+    expect(chunks).toBeGreaterThan(5000);
+    // One per file as it starts, one per 100 ms and the last.
+    expect(progress.length).toBeLessThanOrEqual(4 + Math.ceil(seconds * 10) + 1);
+    const loaded = progress.map((p) => p.loadedBytes);
+    expect(loaded).toEqual([...loaded].sort((a, b) => a - b));
+    expect(progress.at(-1)!.loadedBytes).toBe(progress.at(-1)!.totalBytes);
+    await session.destroy();
+  });
+
   test("compiles the run's pipelines while a shipped dataset's files load", async () => {
     // A device that counts pipeline compilations, and a byte source held shut until the first one.
     let compiled = 0;

@@ -13,6 +13,7 @@ import type { LayerWarning } from '../metrics/layer-warnings';
 import type { Coefficients } from '../rules/rule';
 import type { RuleSwitchOptions } from '../training/trainer';
 import type { InspectRequest, InspectResult } from './inspection';
+import { throttleProgress } from './progress-throttle';
 import type { RunController } from './run-controller';
 import { errorInfo, type PauseReason, type SessionEvent, type SessionInfo, type SessionListener, type SessionPhase, type SessionSettings } from './session-events';
 import { type DatasetChoice, defaultMetricsEvery, type ResolvedNetwork, type ResolvedSpec, resolveSessionSpec, type SessionSpec } from './session-spec';
@@ -609,11 +610,13 @@ export class RunSession implements RunController {
       dataset = choice.dataset;
     } else {
       if (!this.host.source) throw new ConfigError('dataset', 'this session has no source to read named datasets from; hand the Dataset in instead ({ kind: "given" }).');
+      const progress = throttleProgress((p) => this.emit({ type: 'load-progress', progress: p }));
       dataset = await loadDataset(choice.name, this.host.source, {
         trainSubset: choice.trainSubset,
         testSubset: choice.testSubset,
-        onProgress: (progress) => this.emit({ type: 'load-progress', progress }),
+        onProgress: (p) => progress.report(p),
       });
+      progress.flush();
     }
     this.loaded = { key, dataset };
     return dataset;
