@@ -54,6 +54,11 @@ export class LabRun {
     return this.running !== null;
   }
 
+  /** Starts the engine's worker now, so that Play does not wait for its modules to load. */
+  connectEarly(): void {
+    this.client ??= this.connect();
+  }
+
   /** A fresh run of `e` at step 0, paused. Rejects with the engine's error (also sent as an `error` event). */
   async start(e: Experiment, own: OwnData | null, ownVersion: number): Promise<SessionInfo> {
     const spec = sessionSpecOf(e, own);
