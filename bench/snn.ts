@@ -14,7 +14,7 @@ import { resolveSpikingConfig, type SpikingConfigInput } from '../src/engine/spi
 import { createSpikingTrainer } from '../src/engine/spiking/create-trainer';
 import { type SpikingMetricsRecord, SpikingTrainer } from '../src/engine/spiking/trainer';
 import { measureRecordingOverhead, type RecordingOverhead, recordingExamples } from './recording-overhead';
-import { SNN_PRESET_KEYS, SNN_PRESETS, SNN_TARGETS, type SnnPreset, THROUGHPUT_NET } from './snn-presets';
+import { presetFor, SNN_PRESET_KEYS, SNN_PRESETS, SNN_TARGETS, type SnnPreset, THROUGHPUT_NET } from './snn-presets';
 
 const FLAGS = {
   epochs: 'value',
@@ -107,7 +107,8 @@ async function runAccuracy(p: SnnPreset, dataset: DatasetName, data: Dataset, ep
   let wallSec = 0;
   let steps = 0;
   // A cosine schedule spans the run.
-  const input: SpikingConfigInput = { ...p.config, ...(p.config.lrSchedule === 'cosine' ? { scheduleEpochs: epochs } : {}) };
+  const preset = presetFor(p, dataset);
+  const input: SpikingConfigInput = { ...preset.config, ...(preset.config.lrSchedule === 'cosine' ? { scheduleEpochs: epochs } : {}) };
   const config = resolveSpikingConfig(input);
   try {
     const trainer = await createSpikingTrainer(ctx, uploadDataset(ctx, data), config, { metricsEvery: 100 });
@@ -141,7 +142,7 @@ async function runAccuracy(p: SnnPreset, dataset: DatasetName, data: Dataset, ep
     epochs: evals.length, trainExamples: data.train.count, testExamples: data.test.count,
     finalTestAcc: final, testAccByEpoch: evals.map((m) => m.testAcc),
     firingRates: records.at(-1)?.layers.map((l) => l.firingRate) ?? [],
-    target, verdict, wallSec, samplesPerSec: wallSec > 0 ? (steps * config.batchSize) / wallSec : 0, config: input, source: p.source,
+    target, verdict, wallSec, samplesPerSec: wallSec > 0 ? (steps * config.batchSize) / wallSec : 0, config: input, source: preset.source,
   };
 }
 
