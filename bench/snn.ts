@@ -72,17 +72,23 @@ interface RunResult {
   /** The preset's settings as run, and why them. */
   config: SpikingConfigInput;
   source: string;
+  /** The invocation that ran it (rows merged from several keep theirs). */
+  command?: string;
 }
 
 interface Report {
   generatedAt: string;
   device: string;
   node: string;
+  /** The invocations whose runs and measurements the report holds. */
   commands: string[];
   complete: boolean;
   results: RunResult[];
   throughput: Throughput | null;
   recording?: RecordingOverhead | null;
+  /** The invocations that measured the throughput and the recording overhead. */
+  throughputCommand?: string;
+  recordingCommand?: string;
 }
 
 interface Throughput {
@@ -274,7 +280,20 @@ function mergeEarlier(out: string, report: Report): void {
   report.commands = [...earlier.commands, ...report.commands];
   report.throughput = earlier.throughput ?? null;
   report.recording = earlier.recording ?? null;
+  if (earlier.throughputCommand) report.throughputCommand = earlier.throughputCommand;
+  if (earlier.recordingCommand) report.recordingCommand = earlier.recordingCommand;
   report.device = earlier.device ?? report.device;
+}
+
+/**
+ * The invocations behind what the report now holds, in the order they ran: a
+ * row replaced by a later run drops its command. Reports from before rows
+ * kept their command list every invocation merged.
+ */
+function currentCommands(report: Report): string[] {
+  const sources = [...report.results.map((x) => x.command), report.throughput ? report.throughputCommand : '', report.recording ? report.recordingCommand : ''];
+  if (sources.some((c) => c === undefined)) return report.commands;
+  return report.commands.filter((c, i) => sources.includes(c) && report.commands.indexOf(c) === i);
 }
 
 function addResult(report: Report, result: RunResult): void {
@@ -298,14 +317,16 @@ async function bench(argv: readonly string[]): Promise<number> {
   const out = outFlag !== undefined ? resolve(outFlag) : join(packageRoot(), 'bench', 'results');
   const dirFlag = stringFlag(args, 'data-dir');
   const dataDir = dirFlag !== undefined ? resolve(dirFlag) : defaultDataDir();
+  const command = ['node dist-cli/bench-snn.js', ...argv].join(' ');
   const report: Report = {
     generatedAt: new Date().toISOString(), device: 'unknown', node: process.version,
-    commands: [['node dist-cli/bench-snn.js', ...argv].join(' ')], complete: false,
+    commands: [command], complete: false,
     results: [], throughput: null, recording: null,
   };
   if (args.switches.has('merge')) mergeEarlier(out, report);
   const write = () => {
     mkdirSync(out, { recursive: true });
+    report.commands = currentCommands(report);
     writeFileSync(join(out, 'snn.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(out, 'snn.md'), markdown(report));
   };
@@ -317,7 +338,7 @@ async function bench(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${spec.title} ${p.key}: ${data.train.count} train / ${data.test.count} test, ${epochs} epoch(s)\n`);
       const result = await runAccuracy(p, dataset, data, epochs, comparable, (d) => (report.device = d));
       process.stderr.write(`  ${result.status === 'failed' ? `failed: ${result.error}` : `final test ${pct(result.finalTestAcc)}; ${result.verdict}`}\n`);
-      addResult(report, result);
+      addResult(report, { ...result, command });
       write();
     }
   }
@@ -325,6 +346,7 @@ async function bench(argv: readonly string[]): Promise<number> {
     process.stderr.write(`throughput: ${throughputSteps} training steps of 784-1000-10, batch 64, T = 100\n`);
     const data = await loadFromDisk({ dataset: 'mnist', dataDir, trainSubset: 2048, testSubset: 500 });
     report.throughput = await runThroughput(data, throughputSteps, (d) => (report.device = d));
+    report.throughputCommand = command;
   }
   if (recordingRounds > 0) {
     process.stderr.write(`recording overhead: ${recordingRounds} rounds of 10 steps, recording off and on\n`);
@@ -333,6 +355,7 @@ async function bench(argv: readonly string[]): Promise<number> {
     try {
       report.device = ctx.adapterName;
       report.recording = await measureRecordingOverhead(ctx, data, recordingRounds, 10);
+      report.recordingCommand = command;
     } finally {
       ctx.destroy();
     }
