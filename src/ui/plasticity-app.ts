@@ -238,8 +238,9 @@ export class PlasticityApp extends LitElement {
       window.addEventListener('hashchange', this.onHashChange);
     }
     if (this.support === null) void this.checkSupport();
-    // The worker's modules load while the page checks WebGPU, not after Play.
-    if ('gpu' in navigator) this.run.connectEarly();
+    // The worker's modules load while the page checks WebGPU, not after Play
+    // (not for embeds: a page may hold several, most never played).
+    if (!this.embedded && 'gpu' in navigator) this.run.connectEarly();
   }
 
   override disconnectedCallback(): void {
