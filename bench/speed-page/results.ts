@@ -81,5 +81,5 @@ export interface FirstStepPage {
   datasetCached: boolean;
   datasetRequests: Array<{ url: string; status: number; fromCache: boolean }>;
   /** Animation frames between Step and the first record: the longest gap between two, and the rate. */
-  frames: { count: number; longestGapMs: number; perSecond: number; longestGapDuringPreparingMs: number | null };
+  frames: { count: number; longestGapMs: number; perSecond: number; longestGapWhileCompilingMs: number | null };
 }
