@@ -288,9 +288,11 @@ describe('run session', () => {
   });
 
   test('a lost device is replaced and the run continues from its snapshot to the same end', async () => {
+    // Long enough that the loss always comes before the end, however late the snapshot at step 6 arrives.
+    const long = { epochs: 20 };
     const clean = new RunSession(host());
     const cleanLog = record(clean);
-    await clean.start(spec());
+    await clean.start(spec(long));
     const cleanDone = cleanLog.next('phase', (e) => e.phase === 'finished');
     await clean.play();
     await cleanDone;
@@ -299,7 +301,7 @@ describe('run session', () => {
 
     const session = new RunSession(host());
     const log = record(session);
-    await session.start(spec({ snapshotEverySec: 0.01 }));
+    await session.start(spec({ ...long, snapshotEverySec: 0.01 }));
     const snapshotted = log.next('snapshot', (e) => e.step >= 6);
     await session.play();
     await snapshotted;
