@@ -15,7 +15,7 @@ import { cardStyles, quietButtonStyles } from './app/shared-styles';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { LoadProgress } from '../engine/data/loader';
 import type { InspectKind, InspectResult } from '../engine/session/inspection';
-import type { SessionErrorInfo, SessionEvent, SessionInfo, SessionPhase } from '../engine/session/session-events';
+import { addRecord, type SessionErrorInfo, type SessionEvent, type SessionInfo, type SessionPhase } from '../engine/session/session-events';
 import { EngineClient } from '../worker/engine-client';
 import type { RunController } from '../engine/session/run-controller';
 import { DEFAULT_EXPERIMENT, type Experiment, rulesFor, validateExperiment, type View } from './experiment/experiment';
@@ -654,10 +654,12 @@ export class PlasticityApp extends LitElement {
         this.views?.clearRecordings();
         this.status = readyStatus(e.info);
         break;
-      case 'metrics':
-        this.recordsNow = [...this.recordsNow, e.record];
-        if (this.phase === 'training' && this.infoNow) this.status = trainingStatus(e.record, this.infoNow);
+      case 'metrics': {
+        this.recordsNow = addRecord(this.recordsNow, e.record);
+        const latest = this.recordsNow[this.recordsNow.length - 1];
+        if (this.phase === 'training' && this.infoNow) this.status = trainingStatus(latest, this.infoNow);
         break;
+      }
       case 'recording':
         this.views?.pushRecording(e.recording);
         break;

@@ -4,7 +4,7 @@
 // arrive as they happen. Errors keep the engine's code, name and message.
 import type { Coefficients } from '../engine/rules/rule';
 import type { InspectRequest, InspectResult } from '../engine/session/inspection';
-import type { RunController } from '../engine/session/run-controller';
+import type { RunController, StartOptions } from '../engine/session/run-controller';
 import { type SessionEvent, SessionError, type SessionInfo, type SessionListener } from '../engine/session/session-events';
 import type { SessionSpec } from '../engine/session/session-spec';
 import type { TrainerSnapshot } from '../engine/session/trainer-snapshot';
@@ -55,8 +55,8 @@ export class EngineClient implements RunController {
     return () => this.listeners.delete(listener);
   }
 
-  start(spec: SessionSpec): Promise<SessionInfo> {
-    return this.call({ name: 'start', spec });
+  start(spec: SessionSpec, options: StartOptions = {}): Promise<SessionInfo> {
+    return this.call({ name: 'start', spec, options });
   }
 
   play(): Promise<void> {

@@ -3,6 +3,7 @@
 // rather than misread each other. Every payload is plain data (structured clone).
 import type { Coefficients } from '../engine/rules/rule';
 import type { InspectRequest, InspectResult } from '../engine/session/inspection';
+import type { StartOptions } from '../engine/session/run-controller';
 import type { SessionErrorInfo, SessionEvent, SessionInfo } from '../engine/session/session-events';
 import type { SessionSpec } from '../engine/session/session-spec';
 import type { TrainerSnapshot } from '../engine/session/trainer-snapshot';
@@ -13,7 +14,7 @@ type Version = typeof PROTOCOL_VERSION;
 
 /** A RunController call: the method's name and its arguments. */
 export type Command =
-  | { name: 'start'; spec: SessionSpec }
+  | { name: 'start'; spec: SessionSpec; options?: StartOptions }
   | { name: 'play' }
   | { name: 'pause' }
   | { name: 'step' }

@@ -39,7 +39,7 @@ export function serveSession(post: (message: FromWorker) => void, makeSession: (
 function call(s: RunController, c: Command): Promise<unknown> {
   switch (c.name) {
     case 'start':
-      return s.start(c.spec);
+      return s.start(c.spec, c.options);
     case 'play':
       return s.play();
     case 'pause':

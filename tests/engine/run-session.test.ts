@@ -171,6 +171,33 @@ describe('run session', () => {
     await session.destroy();
   });
 
+  test('start with play trains at once: step 1 records before the step-0 test pass, and the run is the same', async () => {
+    const plain = new RunSession(host());
+    const plainLog = record(plain);
+    await plain.start(spec());
+    const plainDone = plainLog.next('phase', (e) => e.phase === 'finished');
+    await plain.play();
+    await plainDone;
+    await plain.destroy();
+
+    const session = new RunSession(host());
+    const log = record(session);
+    const done = log.next('phase', (e) => e.phase === 'finished');
+    const info = await session.start(spec(), { play: true });
+    expect(info.stepsPerEpoch).toBe(12);
+    await done;
+    const types = log.events.map((e) => e.type);
+    expect(types.indexOf('ready')).toBeLessThan(types.indexOf('resumed'));
+    const steps = log.metrics().map((r) => r.step);
+    expect(steps.slice(0, 3)).toEqual([1, 0, 2]);
+    // The step-0 record is the one a paused start makes; every record from step 4 on is identical too
+    // (step 1's record splits the first interval, so step 2's covers one step).
+    const expected = plainLog.metrics();
+    expect(log.metrics().find((r) => r.step === 0)).toEqual(expected.find((r) => r.step === 0));
+    expect(log.metrics().filter((r) => r.step >= 4)).toEqual(expected.filter((r) => r.step >= 4));
+    await session.destroy();
+  });
+
   test('restore puts a snapshot back, paused, and training from it repeats what followed it', async () => {
     const session = new RunSession(host());
     const log = record(session);

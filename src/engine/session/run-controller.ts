@@ -10,11 +10,20 @@ import type { SessionSpec } from './session-spec';
 import type { InspectRequest, InspectResult } from './inspection';
 import type { TrainerSnapshot } from './trainer-snapshot';
 
+export interface StartOptions {
+  /**
+   * Train at once, as play() would. The untrained network's test pass (its
+   * step-0 record) then runs after the first step, whose record comes first,
+   * rather than before it.
+   */
+  play?: boolean;
+}
+
 export interface RunController {
   /** Adds a listener of every event; returns its removal. */
   onEvent(listener: SessionListener): () => void;
-  /** Loads the dataset (cached between starts), sets up the device and a fresh run at step 0, paused. */
-  start(spec: SessionSpec): Promise<SessionInfo>;
+  /** Loads the dataset (cached between starts), sets up the device and a fresh run at step 0, paused unless `options.play`. */
+  start(spec: SessionSpec, options?: StartOptions): Promise<SessionInfo>;
   /** Trains until paused, finished or diverged; resolves once training has begun. */
   play(): Promise<void>;
   /** Stops after the chunk in progress; resolves once its metrics have arrived. */

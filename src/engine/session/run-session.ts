@@ -14,7 +14,7 @@ import type { Coefficients } from '../rules/rule';
 import type { RuleSwitchOptions } from '../training/trainer';
 import type { InspectRequest, InspectResult } from './inspection';
 import { throttleProgress } from './progress-throttle';
-import type { RunController } from './run-controller';
+import type { RunController, StartOptions } from './run-controller';
 import { errorInfo, type PauseReason, type SessionEvent, type SessionInfo, type SessionListener, type SessionPhase, type SessionSettings } from './session-events';
 import { type DatasetChoice, defaultMetricsEvery, type ResolvedNetwork, type ResolvedSpec, resolveSessionSpec, type SessionSpec } from './session-spec';
 import { createSessionTrainer, type SessionRecord, type SessionTrainer } from './session-trainer';
@@ -88,10 +88,10 @@ export class RunSession implements RunController {
     return () => this.listeners.delete(listener);
   }
 
-  async start(spec: SessionSpec): Promise<SessionInfo> {
+  async start(spec: SessionSpec, options: StartOptions = {}): Promise<SessionInfo> {
     await this.stopLoop();
     await this.recovering;
-    return this.exclusive(async () => {
+    const info = await this.exclusive(async () => {
       try {
         const resolved = resolveSessionSpec(spec);
         await this.disposeRun();
@@ -103,13 +103,15 @@ export class RunSession implements RunController {
         await this.ensureDevice(dataset);
         this.spec = resolved;
         this.recoveries = 0;
-        return await this.createRun(resolved.network, null);
+        return await this.createRun(resolved.network, null, true, options.play === true);
       } catch (e) {
         this.setPhase('failed');
         this.emit({ type: 'error', error: errorInfo(e) });
         throw e;
       }
     });
+    if (options.play) await this.play();
+    return info;
   }
 
   async play(): Promise<void> {
@@ -514,8 +516,12 @@ export class RunSession implements RunController {
 
   // ---- runs, datasets, devices ----
 
-  /** A fresh trainer (or one restored from `from`), with the chosen settings, announced by `ready` unless recovering. */
-  private async createRun(network: ResolvedNetwork, from: TrainerSnapshot | null, announce = true): Promise<SessionInfo> {
+  /**
+   * A fresh trainer (or one restored from `from`), with the chosen settings,
+   * announced by `ready` unless recovering. A fresh one's test pass at step 0
+   * runs now, or after the first step when training follows (`evaluateLater`).
+   */
+  private async createRun(network: ResolvedNetwork, from: TrainerSnapshot | null, announce = true, evaluateLater = false): Promise<SessionInfo> {
     const ctx = this.ctx!;
     const { dataset, data } = this.gpuData!;
     const spec = this.spec!;
@@ -544,7 +550,9 @@ export class RunSession implements RunController {
       this.lastHealthyStep = from.position.step;
     } else {
       this.wanted = run.settings();
-      run.loop.evaluate(); // the untrained network's test accuracy, at step 0
+      // The untrained network's test accuracy, at step 0.
+      if (evaluateLater) run.loop.evaluateAfterNextStep();
+      else run.loop.evaluate();
     }
     this.maybeSnapshot(true);
     const info: SessionInfo = {
@@ -671,9 +679,13 @@ export class RunSession implements RunController {
 
   // ---- plumbing ----
 
-  /** Runs `fn` in the queue with the current run. */
+  /** Runs `fn` in the queue with the current run, after the step-0 evaluation should it still wait. */
   private command<T>(fn: (run: SessionTrainer) => Promise<T>): Promise<T> {
-    return this.exclusive(() => fn(this.requireRun()));
+    return this.exclusive(() => {
+      const run = this.requireRun();
+      run.loop.submitDeferredEvaluation();
+      return fn(run);
+    });
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {

@@ -64,6 +64,7 @@ export type SessionEvent =
   | { type: 'load-progress'; progress: LoadProgress }
   /** A run starts at step 0 (start or reset): earlier metrics belong to another run. */
   | { type: 'ready'; info: SessionInfo }
+  /** In step order, but for a start with `play`: its step-0 record comes after step 1's (see addRecord). */
   | { type: 'metrics'; kind: 'rate'; record: MetricsRecord }
   | { type: 'metrics'; kind: 'spiking'; record: SpikingMetricsRecord }
   /** A spiking run's rasters and membrane traces (with SessionSpec.record). */
@@ -120,4 +121,11 @@ export class SessionError extends Error {
     this.code = info.code;
     this.field = info.field;
   }
+}
+
+/** `records` (in step order) with `r` in its place: appended, unless it is a late step-0 record. */
+export function addRecord<R extends { step: number }>(records: readonly R[], r: R): R[] {
+  let i = records.length;
+  while (i > 0 && records[i - 1].step > r.step) i--;
+  return [...records.slice(0, i), r, ...records.slice(i)];
 }

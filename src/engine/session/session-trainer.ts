@@ -35,7 +35,10 @@ export interface TrainerListeners {
 }
 
 /** What a session needs of a loop, whichever record type it produces. */
-export type SessionLoop = Pick<StepLoop<unknown>, 'train' | 'stop' | 'flush' | 'evaluate' | 'step' | 'epoch' | 'stepsPerEpoch'>;
+export type SessionLoop = Pick<
+  StepLoop<unknown>,
+  'train' | 'stop' | 'flush' | 'evaluate' | 'evaluateAfterNextStep' | 'submitDeferredEvaluation' | 'step' | 'epoch' | 'stepsPerEpoch'
+>;
 
 export interface SessionTrainer {
   readonly kind: 'rate' | 'spiking';

@@ -126,7 +126,7 @@ export class StdpTrainer extends StepLoop<SpikingMetricsRecord> {
   /** Every parameter and rule state buffer, the clock, metric sums and loop position, read back asynchronously. */
   async snapshot(): Promise<SpikingSnapshot> {
     const config = structuredClone(this.config);
-    const state = await this.captureState(this.state);
+    const state = await this.captureState(this.stateBuffers());
     return { kind: 'spiking', config, paths: [], ...state };
   }
 
@@ -136,7 +136,7 @@ export class StdpTrainer extends StepLoop<SpikingMetricsRecord> {
     const differs = configDifference(s.config, this.config, []);
     if (differs) throw new ConfigError('snapshot', `was taken with another ${differs}; create the trainer from the snapshot's config.`);
     checkSnapshotFits(s, this.network, this.data.train.count);
-    this.restoreState(s, this.state);
+    this.restoreState(s, this.stateBuffers());
   }
 
   protected trainDispatches(): readonly Dispatch[] {
@@ -150,6 +150,10 @@ export class StdpTrainer extends StepLoop<SpikingMetricsRecord> {
   /** The rules update their weights inside the training step. */
   protected updateDispatches(): readonly Dispatch[] {
     return [];
+  }
+
+  protected stateBuffers(): readonly NamedBuffer[] {
+    return this.state;
   }
 
   protected evaluationDispatches(): readonly Dispatch[] {

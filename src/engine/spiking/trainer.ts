@@ -14,7 +14,7 @@ import { type ParameterUpdate, parameterSettings, parameterUpdates } from '../op
 import { Rng } from '../rng';
 import { findRule } from '../rules/registry';
 import type { RuleSpec } from '../rules/rule';
-import { checkSnapshotFits, configDifference, networkState, type SpikingSnapshot, type TrainerSnapshot } from '../session/trainer-snapshot';
+import { checkSnapshotFits, configDifference, type NamedBuffer, networkState, type SpikingSnapshot, type TrainerSnapshot } from '../session/trainer-snapshot';
 import { DEFAULT_CONFIG, type TrainConfig } from '../training/config';
 import { type LoopResources, StepLoop } from '../training/step-loop';
 import { feedbackRuleOf, isStdpRule, layerNeuron, type SpikingConfig, validateSpikingConfig } from './config';
@@ -268,7 +268,7 @@ export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
   async snapshot(): Promise<SpikingSnapshot> {
     const config = structuredClone(this.config);
     const paths = this.wantedPaths.slice();
-    const state = await this.captureState(networkState(this.network));
+    const state = await this.captureState(this.stateBuffers());
     return { kind: 'spiking', config, paths, ...state };
   }
 
@@ -282,9 +282,13 @@ export class SpikingTrainer extends StepLoop<SpikingMetricsRecord> {
     const differs = configDifference(s.config, this.config, ['optimizer.lr']);
     if (differs) throw new ConfigError('snapshot', `was taken with another ${differs}; create the trainer from the snapshot's config.`);
     checkSnapshotFits(s, this.network, this.data.train.count);
-    this.restoreState(s, networkState(this.network), options.partial);
+    this.restoreState(s, this.stateBuffers(), options.partial);
     this.setLearningRate(s.config.optimizer.lr);
     if (s.paths.length === this.network.layers.length) this.wantedPaths = s.paths.slice();
+  }
+
+  protected stateBuffers(): readonly NamedBuffer[] {
+    return networkState(this.network);
   }
 
   protected evaluationDispatches(): readonly Dispatch[] {

@@ -41,6 +41,13 @@ export interface LoopResources {
 const CLOCK = '#clock';
 const METRICS = '#metrics';
 
+/** Copies of the loop's whole state (`live`), taken for an evaluation that runs later. */
+interface DeferredEvaluation {
+  live: NamedBuffer[];
+  saved: GPUBuffer[];
+  position: { step: number; epoch: number; probed: boolean };
+}
+
 export abstract class StepLoop<R> {
   readonly stepsPerEpoch: number;
   protected stepCount = 0;
@@ -57,6 +64,8 @@ export abstract class StepLoop<R> {
   private shuffles = 0;
   private readonly startTime = performance.now();
   private lastRecord = { time: 0, step: 0 };
+  /** The state at step 0, waiting to be evaluated after the first training step. */
+  private deferred: DeferredEvaluation | null = null;
 
   protected constructor(
     protected readonly ctx: GpuContext,
@@ -76,6 +85,8 @@ export abstract class StepLoop<R> {
   protected abstract evaluationDispatches(): readonly Dispatch[];
   /** A record from a metrics capture. */
   protected abstract toRecord(values: Float32Array, step: number, epoch: number, withTest: boolean, probed: boolean): R;
+  /** Every parameter and rule-state buffer: what a snapshot holds besides the clock and the metric sums. */
+  protected abstract stateBuffers(): readonly NamedBuffer[];
 
   /** Host work before each submit (a learning-rate schedule, a switch of dispatch variants). */
   protected async beforeSubmit(): Promise<void> {}
@@ -124,11 +135,14 @@ export abstract class StepLoop<R> {
     while (left > 0 && !this.stopped) {
       const inEpoch = this.stepCount % this.stepsPerEpoch;
       if (inEpoch === 0) this.writeEpochOrder();
-      // A submit ends at a metric step, so records come every metricsEvery steps exactly.
-      const toRecord = Math.max(1, this.loop.metricsEvery - this.sinceCapture);
+      // A submit ends at a metric step, so records come every metricsEvery steps exactly
+      // (and after the first step, when the step-0 evaluation waits for it).
+      const first = this.deferred !== null;
+      const toRecord = first ? 1 : Math.max(1, this.loop.metricsEvery - this.sinceCapture);
       const chunk = Math.min(left, this.loop.stepsPerSubmit, this.stepsPerEpoch - inEpoch, toRecord);
       await this.beforeSubmit();
-      this.submitSteps(chunk);
+      this.submitSteps(chunk, first);
+      this.submitDeferredEvaluation();
       left -= chunk;
       if (this.stepCount % this.stepsPerEpoch === 0) {
         this.epochCount++;
@@ -150,11 +164,37 @@ export abstract class StepLoop<R> {
 
   /** Evaluates the whole test set now (also done at every epoch's end). */
   evaluate(): void {
+    this.submitDeferredEvaluation();
     this.submitEvaluation();
   }
 
-  /** Waits for every queued metric record. */
+  /**
+   * Evaluates the test set as it is now, but queued behind the next training
+   * step, which records: a whole test pass takes over a second on a software
+   * adapter, and the first step and its record would wait behind it. The
+   * state (parameters, optimiser, clock, metric sums) is copied now and
+   * swapped in for that pass, so its record is the one `evaluate()` would
+   * have made. It arrives after the next step's record. `flush()`, or
+   * `evaluate()`, submits it at once.
+   */
+  evaluateAfterNextStep(): void {
+    this.submitDeferredEvaluation();
+    const live = this.loopState();
+    const encoder = this.ctx.device.createCommandEncoder({ label: 'state for a later evaluation' });
+    const saved = live.map((b) => {
+      const copy = this.ctx.buffers.create(`${b.name}.saved`, b.buffer.size, GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
+      encoder.copyBufferToBuffer(b.buffer, 0, copy, 0, b.buffer.size);
+      return copy;
+    });
+    // Freed with the trainer should it never train.
+    this.res.buffers.buffers.push(...saved);
+    this.ctx.device.queue.submit([encoder.finish()]);
+    this.deferred = { live, saved, position: { step: this.stepCount, epoch: this.epochCount, probed: this.probed } };
+  }
+
+  /** Waits for every queued metric record (submitting a deferred evaluation first). */
   async flush(): Promise<void> {
+    this.submitDeferredEvaluation();
     while (this.pending.length) await Promise.all(this.pending.splice(0));
     this.ctx.throwIfFailed();
   }
@@ -162,12 +202,15 @@ export abstract class StepLoop<R> {
   /** Stops training and frees every GPU buffer this trainer allocated (not the dataset's). */
   destroy(): void {
     this.stopped = true;
+    this.deferred = null;
     this.res.buffers.destroy();
   }
 
   /** Samples per second since the previous record (readbacks arrive in bursts: noisy), and time since creation. */
   protected throughput(step: number, batchSize: number): { samplesPerSec: number; elapsedSec: number } {
     const now = performance.now();
+    // A deferred evaluation's record comes after later steps': no rate of its own.
+    if (step < this.lastRecord.step) return { samplesPerSec: 0, elapsedSec: (now - this.startTime) / 1000 };
     const dt = (now - (this.lastRecord.time || this.startTime)) / 1000;
     const samples = (step - this.lastRecord.step) * batchSize;
     this.lastRecord = { time: now, step };
@@ -230,6 +273,8 @@ export abstract class StepLoop<R> {
     const missing = buffers.find((b) => !(b.name in s.buffers));
     if (missing && !partial) throw new ConfigError('snapshot', `lacks ${missing.name}; create the trainer from the snapshot's config.`);
     if (s.metrics.byteLength !== this.res.metrics.size) throw new ConfigError('snapshot', 'holds metric sums of another network; create the trainer from its config.');
+    // The state a deferred evaluation was to see is no longer this trainer's past.
+    this.dropDeferredEvaluation();
 
     const queue = this.ctx.device.queue;
     for (const [buffer, data] of writes) queue.writeBuffer(buffer, 0, data as Float32Array<ArrayBuffer>);
@@ -260,14 +305,15 @@ export abstract class StepLoop<R> {
     this.ctx.device.queue.writeBuffer(this.res.order, 0, perm as Uint32Array<ArrayBuffer>);
   }
 
-  private submitSteps(count: number): void {
+  /** `record`: capture the last step's metrics whatever the cadence. */
+  private submitSteps(count: number, record = false): void {
     const encoder = this.ctx.device.createCommandEncoder({ label: 'train steps' });
     const pass = encoder.beginComputePass();
     let snapshot = false;
     for (let i = 0; i < count; i++) {
       this.stepCount++;
       this.sinceCapture++;
-      const probe = this.sinceCapture >= this.loop.metricsEvery || this.stepCount % this.stepsPerEpoch === 0;
+      const probe = this.sinceCapture >= this.loop.metricsEvery || this.stepCount % this.stepsPerEpoch === 0 || (record && i === count - 1);
       encodeDispatches(pass, this.trainDispatches());
       this.encodeAfterStep(pass, this.stepCount);
       if (probe) {
@@ -287,25 +333,64 @@ export abstract class StepLoop<R> {
     this.ctx.device.queue.submit([encoder.finish()]);
     afterSubmit?.();
     if (ticket) {
-      this.sinceCapture = 0;
+      // A record forced before its time leaves the count running: the next comes when it would have.
+      if (this.sinceCapture >= this.loop.metricsEvery) this.sinceCapture = 0;
       this.queueRecord(this.res.reader.collect(ticket), this.stepCount, this.epochCount, false);
     }
   }
 
   private submitEvaluation(): void {
     const encoder = this.ctx.device.createCommandEncoder({ label: 'evaluation' });
-    encoder.clearBuffer(this.res.metrics, TEST_SLOT * 4, 12);
-    const pass = encoder.beginComputePass();
-    encodeDispatches(pass, this.evaluationDispatches());
-    pass.end();
-    const ticket = this.res.reader.capture(encoder, 3, true)!;
+    const ticket = this.encodeEvaluation(encoder);
     this.ctx.device.queue.submit([encoder.finish()]);
     this.sinceCapture = 0;
     this.queueRecord(this.res.reader.collect(ticket), this.stepCount, this.epochCount, true);
   }
 
-  private queueRecord(values: Promise<Float32Array>, step: number, epoch: number, withTest: boolean): void {
-    const probed = this.probed;
+  /** The test pass and the capture of its sums (which clears the training sums). */
+  private encodeEvaluation(encoder: GPUCommandEncoder) {
+    encoder.clearBuffer(this.res.metrics, TEST_SLOT * 4, 12);
+    const pass = encoder.beginComputePass();
+    encodeDispatches(pass, this.evaluationDispatches());
+    pass.end();
+    return this.res.reader.capture(encoder, 3, true)!;
+  }
+
+  /**
+   * The deferred evaluation, if one waits: the saved state swapped in for the
+   * test pass, then the live state back. Due before anything replaces state buffers.
+   */
+  submitDeferredEvaluation(): void {
+    const d = this.deferred;
+    if (!d) return;
+    this.deferred = null;
+    const encoder = this.ctx.device.createCommandEncoder({ label: 'deferred evaluation' });
+    const held = d.live.map((b, i) => {
+      const copy = this.ctx.buffers.create(`${b.name}.held`, b.buffer.size, GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
+      encoder.copyBufferToBuffer(b.buffer, 0, copy, 0, b.buffer.size);
+      encoder.copyBufferToBuffer(d.saved[i], 0, b.buffer, 0, b.buffer.size);
+      return copy;
+    });
+    const ticket = this.encodeEvaluation(encoder);
+    d.live.forEach((b, i) => encoder.copyBufferToBuffer(held[i], 0, b.buffer, 0, b.buffer.size));
+    this.ctx.device.queue.submit([encoder.finish()]);
+    // Destroying after submit is safe: the queue keeps them until the copies ran.
+    for (const b of [...held, ...d.saved]) this.ctx.buffers.destroy(b);
+    const { step, epoch, probed } = d.position;
+    this.queueRecord(this.res.reader.collect(ticket), step, epoch, true, probed);
+  }
+
+  private dropDeferredEvaluation(): void {
+    for (const b of this.deferred?.saved ?? []) this.ctx.buffers.destroy(b);
+    this.deferred = null;
+  }
+
+  /** The trainer's state with the loop's clock and metric sums. */
+  private loopState(): NamedBuffer[] {
+    return [...this.stateBuffers(), { name: CLOCK, buffer: this.res.clock }, { name: METRICS, buffer: this.res.metrics }];
+  }
+
+  private queueRecord(values: Promise<Float32Array>, step: number, epoch: number, withTest: boolean, probed = this.probed): void {
     this.track(
       values.then((v) => {
         const record = this.toRecord(v, step, epoch, withTest, probed);

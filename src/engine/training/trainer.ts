@@ -20,7 +20,7 @@ import { Rng } from '../rng';
 import { findRule } from '../rules/registry';
 import { type Coefficients, type RuleSpec, trainsFeedback } from '../rules/rule';
 import { FeedbackSwitch } from '../session/feedback-switch';
-import { checkSnapshotFits, configDifference, networkState, type RateSnapshot, type TrainerSnapshot } from '../session/trainer-snapshot';
+import { checkSnapshotFits, configDifference, type NamedBuffer, networkState, type RateSnapshot, type TrainerSnapshot } from '../session/trainer-snapshot';
 import { SPIKING_RULES } from '../spiking/config';
 import type { TrainConfig } from './config';
 import { type LoopResources, StepLoop } from './step-loop';
@@ -190,6 +190,10 @@ export class Trainer extends StepLoop<MetricsRecord> {
     return this.program.updateStep;
   }
 
+  protected stateBuffers(): readonly NamedBuffer[] {
+    return networkState(this.network);
+  }
+
   protected evaluationDispatches(): readonly Dispatch[] {
     return this.evaluation;
   }
@@ -238,7 +242,7 @@ export class Trainer extends StepLoop<MetricsRecord> {
    */
   async snapshot(): Promise<RateSnapshot> {
     const config = structuredClone(this.config);
-    const state = await this.captureState(networkState(this.network));
+    const state = await this.captureState(this.stateBuffers());
     return { kind: 'rate', config, ...state };
   }
 
@@ -256,7 +260,7 @@ export class Trainer extends StepLoop<MetricsRecord> {
     if (s.config.rule !== this.config.rule || configDifference(s.config.coefficients, this.config.coefficients, []) !== null) {
       await this.switchRule(s.config.rule, { coefficients: s.config.coefficients });
     }
-    this.restoreState(s, networkState(this.network));
+    this.restoreState(s, this.stateBuffers());
     this.setLearningRate(s.config.optimizer.lr, s.config.feedbackLr);
   }
 
@@ -267,6 +271,8 @@ export class Trainer extends StepLoop<MetricsRecord> {
 
   /** Rebuilds the rule's dispatches for `next` (same network, new rule or coefficients). */
   private async reconfigure(next: TrainConfig, resetFeedback: boolean): Promise<void> {
+    // Its copies name today's buffers, some of which the switch drops.
+    this.submitDeferredEvaluation();
     const to = findRule(next.rule);
     const options = { reset: resetFeedback, trainsB: needsFeedbackGrad(to, next) };
     const { value: change } = await this.ctx.buffers.grouped(

@@ -23,8 +23,8 @@ function fake() {
       listener = l;
       return () => {};
     },
-    start: async () => {
-      calls.push('start');
+    start: async (_spec: unknown, options?: { play?: boolean }) => {
+      calls.push(options?.play ? 'start playing' : 'start');
       emit({ type: 'ready', info });
       return info;
     },
@@ -55,8 +55,9 @@ describe('LabRun', () => {
   it('starts a run on the first play, and again only when the settings changed', async () => {
     const f = fake();
     const run = new LabRun(() => f.controller, { event: () => {}, inspected: () => {}, inspectFailed: () => {} });
+    // Started playing: the session trains at once (its step-0 test pass waits behind the first step).
     await run.command('play', xor, null, 0);
-    expect(f.calls).toEqual(['start', 'play']);
+    expect(f.calls).toEqual(['start playing']);
     f.emit({ type: 'metrics', kind: 'rate', record: { step: 6, epoch: 0, trainLoss: 1, trainAcc: 0.5, testLoss: null, testAcc: null, layers: [], samplesPerSec: 1, elapsedSec: 1, diverged: false } });
 
     // Live settings reach the session; the run still matches.
@@ -72,7 +73,7 @@ describe('LabRun', () => {
     await run.command('play', wider, null, 0);
     await run.command('reset', wider, null, 0);
     await run.command('reset', wider, null, 0);
-    expect(f.calls).toEqual(['start', 'play', 'lr 0.5', 'rule fa', 'play', 'start', 'reset']);
+    expect(f.calls).toEqual(['start playing', 'lr 0.5', 'rule fa', 'play', 'start', 'reset']);
   });
 
   it('fetches the wanted inspections one at a time, and drops those of a run replaced meanwhile', async () => {

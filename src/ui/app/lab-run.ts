@@ -59,12 +59,12 @@ export class LabRun {
     this.client ??= this.connect();
   }
 
-  /** A fresh run of `e` at step 0, paused. Rejects with the engine's error (also sent as an `error` event). */
-  async start(e: Experiment, own: OwnData | null, ownVersion: number): Promise<SessionInfo> {
+  /** A fresh run of `e` at step 0, paused unless `play`. Rejects with the engine's error (also sent as an `error` event). */
+  async start(e: Experiment, own: OwnData | null, ownVersion: number, play = false): Promise<SessionInfo> {
     const spec = sessionSpecOf(e, own);
     const client = (this.client ??= this.connect());
     this.running = null;
-    const info = await client.start(spec);
+    const info = await client.start(spec, { play });
     this.running = { experiment: e, key: runKey(e, ownVersion) };
     return info;
   }
@@ -82,7 +82,11 @@ export class LabRun {
       else await this.client.reset();
       return;
     }
-    if (!this.client || !this.running || (fresh && (this.stepNow === 0 || this.finished))) await this.start(e, own, ownVersion);
+    if (!this.client || !this.running || (fresh && (this.stepNow === 0 || this.finished))) {
+      // Started playing, the first step need not wait behind the step-0 test pass.
+      await this.start(e, own, ownVersion, c === 'play');
+      if (c === 'play') return;
+    }
     await (c === 'play' ? this.client!.play() : this.client!.step());
   }
 
@@ -162,7 +166,8 @@ export class LabRun {
         this.fetcher.setRun(this.client, e.info);
         break;
       case 'metrics':
-        this.stepNow = e.record.step;
+        // The step-0 record may come after step 1's.
+        this.stepNow = Math.max(this.stepNow, e.record.step);
         break;
       case 'paused':
       case 'rewound':

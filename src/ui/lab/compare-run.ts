@@ -20,7 +20,7 @@
 // moves every rule by the same number of steps.
 import { ConfigError } from '../../engine/errors';
 import type { RunController } from '../../engine/session/run-controller';
-import type { SessionEvent, SessionInfo, SessionPhase } from '../../engine/session/session-events';
+import { addRecord, type SessionEvent, type SessionInfo, type SessionPhase } from '../../engine/session/session-events';
 import type { DatasetChoice, SessionSpec } from '../../engine/session/session-spec';
 import type { TrainerSnapshot } from '../../engine/session/trainer-snapshot';
 import type { RecordOptions } from '../../engine/spiking/recording';
@@ -237,7 +237,7 @@ export function nextState(s: ComparedRule, event: SessionEvent): ComparedRule {
       // A run at step 0: records of the previous one belong to another run.
       return { ...s, info: event.info, records: [], diverged: false, problem: null };
     case 'metrics':
-      return { ...s, records: [...s.records, event.record] };
+      return { ...s, records: addRecord(s.records, event.record) };
     case 'diverged':
       return { ...s, diverged: true, problem: event.message };
     case 'rewound':
