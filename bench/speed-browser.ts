@@ -167,7 +167,7 @@ function frameStats(frames: number[], from: number, to: number): { count: number
 
 const isFirstRecord = (e: ProbeData['events'][number]) => e.type === 'metrics' && (e.step ?? 0) > 0;
 
-/** Opens the app in a new page of `context` and waits for its first training record; the probe's data and the dataset requests of the visit. */
+/** Opens the app in a new page of `context` and waits for its first training record and its step-0 record; the probe's data and the dataset requests of the visit. */
 async function visitApp(context: BrowserContext, origin: string, hits: DatasetHit[], log: (line: string) => void): Promise<{ probe: ProbeData; requests: DatasetHit[] }> {
   const page = await context.newPage();
   try {
@@ -176,7 +176,11 @@ async function visitApp(context: BrowserContext, origin: string, hits: DatasetHi
     hits.length = 0;
     await page.goto(origin);
     await page.waitForFunction(
-      () => (window as unknown as { probe: ProbeData }).probe.events.some((e) => e.type === 'metrics' && (e.step ?? 0) > 0),
+      () => {
+        const records = (window as unknown as { probe: ProbeData }).probe.events.filter((e) => e.type === 'metrics');
+        // The first training record and the step-0 test record, in whichever order.
+        return records.some((e) => (e.step ?? 0) > 0) && records.some((e) => e.step === 0);
+      },
       undefined,
       { timeout: FIRST_STEP_TIMEOUT_MS, polling: 100 },
     );
@@ -212,6 +216,7 @@ async function firstStepInApp(context: BrowserContext, origin: string, hits: Dat
     sessionReadyMs: readyAt,
     firstStepMs: record.t,
     firstStep: record.step ?? 0,
+    stepZeroMs: at((e) => e.type === 'metrics' && e.step === 0),
     // Every dataset request answered 304 (the browser had the bytes and revalidated them), or none was made.
     datasetCached: datasetRequests.every((r) => r.fromCache),
     datasetRequests,

@@ -72,11 +72,13 @@ export interface FirstStepPage {
   loadingMs: number | null;
   /** Dataset loaded; device and pipelines next. */
   preparingMs: number | null;
-  /** The trainer exists: pipelines compiled, step 0 evaluated. */
+  /** The trainer exists: pipelines compiled, the step-0 evaluation queued behind the first step. */
   sessionReadyMs: number | null;
-  /** The first record of a training step arrived (after `firstStep` steps: one Step press). */
+  /** The first record of a training step arrived (after `firstStep` steps). */
   firstStepMs: number;
   firstStep: number;
+  /** The untrained network's test record (step 0) arrived. */
+  stepZeroMs: number | null;
   /** The dataset's bytes came from the HTTP cache (or a 304), not the network. */
   datasetCached: boolean;
   datasetRequests: Array<{ url: string; status: number; fromCache: boolean }>;
