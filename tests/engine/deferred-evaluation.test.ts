@@ -107,6 +107,13 @@ describe('the step-0 evaluation after the first step', () => {
     // The copies of the state are freed once used.
     expect(ctx.buffers.stats).toEqual(before);
     t.destroy();
+
+    // A trainer destroyed before its first step frees them too.
+    const empty = ctx.buffers.stats;
+    const u = await Trainer.create(ctx, data, config, { metricsEvery: 3 });
+    u.evaluateAfterNextStep();
+    u.destroy();
+    expect(ctx.buffers.stats).toEqual(empty);
   });
 });
 

@@ -41,10 +41,11 @@ export interface LoopResources {
 const CLOCK = '#clock';
 const METRICS = '#metrics';
 
-/** Copies of the loop's whole state (`live`), taken for an evaluation that runs later. */
+/** A copy of the loop's whole state (`live`) for an evaluation that runs later, and room to hold the live state meanwhile. */
 interface DeferredEvaluation {
   live: NamedBuffer[];
   saved: GPUBuffer[];
+  held: GPUBuffer[];
   position: { step: number; epoch: number; probed: boolean };
 }
 
@@ -180,16 +181,15 @@ export abstract class StepLoop<R> {
   evaluateAfterNextStep(): void {
     this.submitDeferredEvaluation();
     const live = this.loopState();
+    // Both sets allocated here, so that the training loop allocates nothing.
+    const copies = (what: string) =>
+      live.map((b) => this.ctx.buffers.create(`${b.name}.${what}`, b.buffer.size, GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST));
+    const saved = copies('saved');
+    const held = copies('held');
     const encoder = this.ctx.device.createCommandEncoder({ label: 'state for a later evaluation' });
-    const saved = live.map((b) => {
-      const copy = this.ctx.buffers.create(`${b.name}.saved`, b.buffer.size, GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
-      encoder.copyBufferToBuffer(b.buffer, 0, copy, 0, b.buffer.size);
-      return copy;
-    });
-    // Freed with the trainer should it never train.
-    this.res.buffers.buffers.push(...saved);
+    live.forEach((b, i) => encoder.copyBufferToBuffer(b.buffer, 0, saved[i], 0, b.buffer.size));
     this.ctx.device.queue.submit([encoder.finish()]);
-    this.deferred = { live, saved, position: { step: this.stepCount, epoch: this.epochCount, probed: this.probed } };
+    this.deferred = { live, saved, held, position: { step: this.stepCount, epoch: this.epochCount, probed: this.probed } };
   }
 
   /** Waits for every queued metric record (submitting a deferred evaluation first). */
@@ -202,7 +202,7 @@ export abstract class StepLoop<R> {
   /** Stops training and frees every GPU buffer this trainer allocated (not the dataset's). */
   destroy(): void {
     this.stopped = true;
-    this.deferred = null;
+    this.dropDeferredEvaluation();
     this.res.buffers.destroy();
   }
 
@@ -363,25 +363,22 @@ export abstract class StepLoop<R> {
   submitDeferredEvaluation(): void {
     const d = this.deferred;
     if (!d) return;
-    this.deferred = null;
     const encoder = this.ctx.device.createCommandEncoder({ label: 'deferred evaluation' });
-    const held = d.live.map((b, i) => {
-      const copy = this.ctx.buffers.create(`${b.name}.held`, b.buffer.size, GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
-      encoder.copyBufferToBuffer(b.buffer, 0, copy, 0, b.buffer.size);
+    d.live.forEach((b, i) => {
+      encoder.copyBufferToBuffer(b.buffer, 0, d.held[i], 0, b.buffer.size);
       encoder.copyBufferToBuffer(d.saved[i], 0, b.buffer, 0, b.buffer.size);
-      return copy;
     });
     const ticket = this.encodeEvaluation(encoder);
-    d.live.forEach((b, i) => encoder.copyBufferToBuffer(held[i], 0, b.buffer, 0, b.buffer.size));
+    d.live.forEach((b, i) => encoder.copyBufferToBuffer(d.held[i], 0, b.buffer, 0, b.buffer.size));
     this.ctx.device.queue.submit([encoder.finish()]);
     // Destroying after submit is safe: the queue keeps them until the copies ran.
-    for (const b of [...held, ...d.saved]) this.ctx.buffers.destroy(b);
+    this.dropDeferredEvaluation();
     const { step, epoch, probed } = d.position;
     this.queueRecord(this.res.reader.collect(ticket), step, epoch, true, probed);
   }
 
   private dropDeferredEvaluation(): void {
-    for (const b of this.deferred?.saved ?? []) this.ctx.buffers.destroy(b);
+    for (const b of [...(this.deferred?.saved ?? []), ...(this.deferred?.held ?? [])]) this.ctx.buffers.destroy(b);
     this.deferred = null;
   }
 
