@@ -9,6 +9,10 @@
 //
 // TIED (Kolen-Pollack): the twin (W^T's shape, B) gets the same step and
 // decay, and NOISE goes to the twin, as in optimizer.wgsl.
+//
+// The same kernel steps a trained B from its activity terms, alpha X^T Y and
+// the like (layers/feedback-update.ts): no bias, and its decay term 2 c B is
+// the settings' coupled weight_decay.
 
 struct Params {
   M: u32,
@@ -41,7 +45,8 @@ override FIT_N: bool = false;
 override METHOD: u32 = 0u;
 override TIED: bool = false;
 override NOISE: bool = false;
-const BIAS_GRAD = true;
+// False where the parameter has no bias (a trained B: layers/feedback-update.ts).
+override BIAS_GRAD: bool = true;
 
 // W[m, n] (M x N) takes its step from gradient alpha * acc.
 fn store(m: u32, n: u32, acc: f32) {

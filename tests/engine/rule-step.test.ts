@@ -4,7 +4,7 @@
 // separate gradient and optimiser dispatches (which also store gW and gB).
 import { afterAll, describe, expect, test } from 'vitest';
 import { uploadDataset } from '../../src/engine/data/gpu-dataset';
-import { regularizerGradient } from '../../src/engine/layers/feedback-update';
+import { fusesFeedbackStep, regularizerGradient } from '../../src/engine/layers/feedback-update';
 import { initialParameters } from '../../src/engine/layers/init';
 import { refNetwork, referenceTrainStep } from '../../src/engine/reference/train-step';
 import { Rng, shuffledIndices } from '../../src/engine/rng';
@@ -38,6 +38,10 @@ const cases: Case[] = [
   { name: 'ia with null alone', config: { rule: 'ia', coefficients: { amp: 0, null: 0.3, decay: 0 }, optimizer: sgd } },
   { name: 'aa with sparse alone', config: { rule: 'aa', coefficients: { sparse: 0.3, amp: 0 }, optimizer: sgd } },
   { name: 'ia with sparse and null, no amp', config: { rule: 'ia', coefficients: { amp: 0, sparse: 0.2, null: 0.2 }, optimizer: sgd } },
+  // B's fused step (one activity product): with momentum and Adam, update noise, and a self term that keeps it separate.
+  { name: 'wm, momentum, noisy B updates (3 steps)', config: { rule: 'wm', feedbackUpdateNoise: 1e-2, coefficients: { amp: 0.3, decay: 0.1 }, optimizer: { method: 'momentum', lr: 0.3, momentum: 0.9 } }, steps: 3 },
+  { name: 'aa, adam, white-noise input (3 steps)', config: { rule: 'aa', feedbackInput: 'noise', feedbackNoiseStd: 0.5, coefficients: { sparse: 0.2, amp: 0.4, decay: 0.05 }, optimizer: { method: 'adam', lr: 1e-2 } }, steps: 3 },
+  { name: 'ia with a self term (separate B step)', config: { rule: 'ia', coefficients: { amp: 0.2, null: 0.1, self: 0.1 }, optimizer: sgd } },
   { name: 'sa with noisy B updates', config: { rule: 'sa', feedbackUpdateNoise: 1e-2, optimizer: sgd } },
   { name: 'kp with noisy B updates and weight decay', config: { rule: 'kp', feedbackUpdateNoise: 1e-2, tiedDecay: 0.3, optimizer: { ...sgd, weightDecay: 0.01 } } },
   { name: 'fa with noisy B updates (random walk)', config: { rule: 'fa', feedbackUpdateNoise: 1e-2, optimizer: sgd } },
@@ -121,8 +125,11 @@ describe('one step of every rule matches the float64 reference', () => {
             else expect(dGpu.every((v) => v === 0), `layer ${i + 1}: B must stay fixed`).toBe(true);
           }
           // gB stores the regulariser's activity terms; B's step adds p B + w W^T itself (dB above checks the sum).
-          const g = regularizerGradient({ ...rule.regularizer, ...config.coefficients });
-          if (layer.gB && steps === 1 && g.readGrad) {
+          // A fused B step applies its product where it is computed and stores nothing.
+          const coefficients = { ...rule.regularizer, ...config.coefficients };
+          const g = regularizerGradient(coefficients);
+          const stores = !(fuseUpdates && fusesFeedbackStep(coefficients));
+          if (layer.gB && steps === 1 && g.readGrad && stores) {
             const [rows, cols] = [layer.nIn, r.B.length / layer.nIn];
             const stored = Array.from(last!.gB[i]!, (v, k) => {
               const { p, w } = g.regularizer ?? { p: 0, w: 0 };

@@ -1,14 +1,15 @@
 // The fused weight update (matmul_update.wgsl through every matmul variant)
 // against its float64 reference: dW = delta^T input and db = delta^T 1 applied
 // by SGD, momentum or Adam to W, b and Kolen-Pollack's tied B, over several steps with a new
-// delta each step, on shapes inside and across the variants' tiles.
+// delta each step, on shapes inside and across the variants' tiles; and the
+// same kernels stepping a parameter without a bias (a trained B).
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/engine/device/gpu-context';
 import { MATMUL_VARIANTS, type MatmulVariant, variantUnsupported } from '../../src/engine/kernels/matmul';
 import { type OptimizerName, type OptimizerSettings } from '../../src/engine/kernels/optimizer';
-import { canFuseUpdates, weightGradientShape, weightUpdate } from '../../src/engine/kernels/weight-update';
+import { canFuseUpdates, productUpdate, weightGradientShape, weightUpdate } from '../../src/engine/kernels/weight-update';
 import type { OptimizerState } from '../../src/engine/reference/optimizer';
-import { weightUpdateRef } from '../../src/engine/reference/weight-update';
+import { productUpdateRef, weightUpdateRef } from '../../src/engine/reference/weight-update';
 import { asF32, BASE_SETTINGS } from './optimizer-settings';
 import { destroyContext, free, getContext, readF32, relErr, run, seededArray, upload } from '../gpu-harness';
 
@@ -180,6 +181,50 @@ describe('fused weight update', () => {
       }
       if (c.tied) expectChange(gpu.T, ref.W.T!, init.T, tol, c.steps, 'tied B');
       else expect(Array.from(gpu.T)).toEqual(Array.from(init.T));
+    });
+  }
+});
+
+// The same kernels as a trained B's step (productUpdate without a bias):
+// alpha * left^T right with the decay term as coupled L2, and update noise.
+describe('fused product update without a bias', () => {
+  const PRODUCT_OPTIONS: Array<{ method: OptimizerName; alpha: number; settings: Partial<OptimizerSettings> }> = [
+    { method: 'sgd', alpha: -0.37, settings: { weightDecay: 0.2 } },
+    { method: 'momentum', alpha: 1, settings: { weightDecay: 0.1, noiseStd: 0.3 } },
+    { method: 'adam', alpha: -2.5, settings: { lr: 0.01, weightDecay: 0.05, schedule: { warmupSteps: 1, cosineSteps: 5 } } },
+  ];
+  const productCases = MATMUL_VARIANTS.flatMap((variant, vi) => {
+    // [rows (K), M, N]: the layer's N x nIn and N x nOut operands of B's activity term.
+    const shapes = variant === 'vec4' || variant === 'subgroup' ? [[20, 36, 12], [128, 68, 132]] : [[5, 17, 3], [33, 129, 130], [7, 257, 10]];
+    return shapes.map(([rows, M, N], si) => ({ variant, rows, M, N, ...PRODUCT_OPTIONS[(vi + si) % PRODUCT_OPTIONS.length] }));
+  });
+
+  for (const [ci, c] of productCases.entries()) {
+    it(`${c.variant} ${c.rows}x${c.M}x${c.N} ${c.method} alpha ${c.alpha} (${Object.keys(c.settings).join(', ')})`, async () => {
+      const ctx = await getContext();
+      const settings: OptimizerSettings = { ...BASE, method: c.method, ...c.settings };
+      const n = c.M * c.N;
+      const init = { P: seededArray(n, 300 + ci), m: seededArray(n, 301 + ci, 0.1), v: seededArray(n, 302 + ci, 0.1).map((x) => x * x) };
+      const lefts = Array.from({ length: 3 }, (_, s) => seededArray(c.rows * c.M, 2000 + 10 * ci + s));
+      const right = seededArray(c.rows * c.N, 3000 + ci);
+      const bufs = { P: upload(ctx, init.P), m: upload(ctx, init.m), v: upload(ctx, init.v), left: upload(ctx, lefts[0]), right: upload(ctx, right), clock: upload(ctx, Uint32Array.of(CLOCK)) };
+      const step = await productUpdate(ctx, {
+        left: bufs.left, right: bufs.right, rows: c.rows, M: c.M, N: c.N, alpha: c.alpha, param: bufs.P, m: bufs.m, v: bufs.v,
+        clock: bufs.clock, settings, seed: SEED, stream: STREAM, variant: c.variant, label: 'test.product_update',
+      });
+      const ref: OptimizerState = { P: Float64Array.from(init.P), M: Float64Array.from(init.m), V: Float64Array.from(init.v) };
+      for (const [s, left] of lefts.entries()) {
+        ctx.device.queue.writeBuffer(bufs.left, 0, left);
+        ctx.device.queue.writeBuffer(bufs.clock, 0, Uint32Array.of(CLOCK + s));
+        run(ctx, [step.dispatch]);
+        productUpdateRef(ref, { left, right, rows: c.rows, M: c.M, N: c.N, alpha: c.alpha, settings: asF32(settings), clock: CLOCK + s, seed: SEED, stream: STREAM });
+      }
+      const P = await readF32(ctx, bufs.P, n);
+      const tol = c.method === 'adam' ? TOL_ADAM : TOL;
+      expectChange(P, ref.P, init.P, tol, lefts.length, 'dP');
+      if (c.method !== 'sgd') expect(relErr(await readF32(ctx, bufs.m, n), ref.M), 'first moment').toBeLessThanOrEqual(TOL);
+      if (c.method === 'adam') expect(relErr(await readF32(ctx, bufs.v, n), ref.V), 'second moment').toBeLessThanOrEqual(TOL);
+      free(ctx, Object.values(bufs));
     });
   }
 });

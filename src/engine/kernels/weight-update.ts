@@ -51,15 +51,6 @@ export function weightGradientShape(a: Pick<WeightUpdateArgs, 'rows' | 'nOut' | 
   return { M: a.nOut, N: a.nIn, K: a.rows, transA: true };
 }
 
-function settingsUniform(a: WeightUpdateArgs, weights: OptimizerSettings, bias: OptimizerSettings): ArrayBuffer {
-  return packUniforms([...optimizerSettingsFields(weights, a.seed, a.stream), ...optimizerSettingsFields(bias, a.seed, 0)]);
-}
-
-function checkSettings(weights: OptimizerSettings, bias: OptimizerSettings): void {
-  if (weights.method !== bias.method) throw new Error('a fused update steps W and b with one optimiser method');
-  if (bias.noiseStd > 0) throw new Error('a fused update adds no noise to the bias');
-}
-
 /**
  * One layer's whole parameter update in one dispatch: the weight-gradient
  * matmul (whichever variant `matmul` would pick for it) with the optimiser as
@@ -68,9 +59,59 @@ function checkSettings(weights: OptimizerSettings, bias: OptimizerSettings): voi
  */
 export async function weightUpdate(ctx: GpuContext, a: WeightUpdateArgs): Promise<WeightUpdateStep> {
   checkSettings(a.weights, a.bias);
-  const label = a.label ?? 'weight_update';
-  const shape = weightGradientShape(a);
-  const variant = resolveVariant(ctx, { ...shape, A: a.delta, B: a.input, C: a.W, variant: a.variant });
+  const step = await productUpdate(ctx, {
+    left: a.delta, right: a.input, rows: a.rows, M: a.nOut, N: a.nIn, param: a.W, m: a.mW, v: a.vW,
+    bias: { b: a.b, mb: a.mb, vb: a.vb, settings: a.bias }, tied: a.tied, clock: a.clock, settings: a.weights,
+    seed: a.seed, stream: a.stream, variant: a.variant, label: a.label ?? 'weight_update',
+  });
+  return {
+    dispatch: step.dispatch,
+    update(weights, bias) {
+      checkSettings(weights, bias);
+      step.update(weights, bias);
+    },
+  };
+}
+
+export interface ProductUpdateArgs {
+  /** rows x M and rows x N: the gradient is alpha * left^T right (M x N), summed over the rows. */
+  left: GPUBuffer;
+  right: GPUBuffer;
+  rows: number;
+  M: number;
+  N: number;
+  /** Default 1. */
+  alpha?: number;
+  /** The M x N parameter and its moments. */
+  param: GPUBuffer;
+  m: GPUBuffer;
+  v: GPUBuffer;
+  /** A bias (length M) stepped from left's column sums in the same pass. */
+  bias?: { b: GPUBuffer; mb: GPUBuffer; vb: GPUBuffer; settings: OptimizerSettings };
+  /** Kolen-Pollack: the param's transposed twin, which receives the same step. */
+  tied?: GPUBuffer;
+  clock: GPUBuffer;
+  settings: OptimizerSettings;
+  seed: number;
+  stream: number;
+  variant?: MatmulVariant | 'auto';
+  label: string;
+}
+
+export interface ProductUpdateStep {
+  dispatch: Dispatch;
+  /** New settings (the bias's ignored without a bias); the method and noise on/off are fixed. */
+  update(settings: OptimizerSettings, bias?: OptimizerSettings): void;
+}
+
+/**
+ * A parameter whose gradient is a product over the batch, alpha * left^T right,
+ * stepped by the optimiser where the product is computed (matmul_update.wgsl):
+ * a layer's W (weightUpdate) or a trained B's activity terms (layers/feedback-update.ts).
+ */
+export async function productUpdate(ctx: GpuContext, a: ProductUpdateArgs): Promise<ProductUpdateStep> {
+  const shape: MatmulShape = { M: a.M, N: a.N, K: a.rows, transA: true };
+  const variant = resolveVariant(ctx, { ...shape, A: a.left, B: a.right, C: a.param, variant: a.variant });
   const v = VARIANT_KERNELS[variant];
   const kernel = await ctx.pipelines.get({
     name: `${v.name}_update`,
@@ -79,26 +120,35 @@ export async function weightUpdate(ctx: GpuContext, a: WeightUpdateArgs): Promis
     constants: {
       TRANS_A: 1,
       TRANS_B: 0,
-      METHOD: OPTIMIZERS.indexOf(a.weights.method),
+      METHOD: OPTIMIZERS.indexOf(a.settings.method),
       TIED: a.tied ? 1 : 0,
-      NOISE: a.weights.noiseStd > 0 ? 1 : 0,
+      NOISE: a.settings.noiseStd > 0 ? 1 : 0,
+      BIAS_GRAD: a.bias ? 1 : 0,
       ...v.fits(shape),
     },
   });
-  const product = ctx.uniform(`${label}.params`, packUniforms([['u32', shape.M], ['u32', shape.N], ['u32', shape.K], ['f32', 1], ['f32', 0]]));
-  const settings = ctx.uniform(`${label}.settings`, settingsUniform(a, a.weights, a.bias));
-  const tied = a.tied ?? ctx.dummy('weight_update.tied');
-  const buffers = [product, a.delta, a.input, a.clock, a.W, a.mW, settings, a.vW, tied, a.b, a.mb, a.vb];
-  const dispatch = makeDispatch(ctx.device, kernel, buffers, v.grid(shape), label);
-  const { method, noiseStd } = a.weights;
+  const product = ctx.uniform(`${a.label}.params`, packUniforms([['u32', shape.M], ['u32', shape.N], ['u32', shape.K], ['f32', a.alpha ?? 1], ['f32', 0]]));
+  const settingsOf = (s: OptimizerSettings, bias = a.bias?.settings ?? s) =>
+    packUniforms([...optimizerSettingsFields(s, a.seed, a.stream), ...optimizerSettingsFields(bias, a.seed, 0)]);
+  const settings = ctx.uniform(`${a.label}.settings`, settingsOf(a.settings));
+  const dummy = (what: string) => ctx.dummy(`weight_update.${what}`);
+  const tied = a.tied ?? dummy('tied');
+  const bias = a.bias ? [a.bias.b, a.bias.mb, a.bias.vb] : [dummy('bias'), dummy('bias_m'), dummy('bias_v')];
+  const buffers = [product, a.left, a.right, a.clock, a.param, a.m, settings, a.v, tied, ...bias];
+  const dispatch = makeDispatch(ctx.device, kernel, buffers, v.grid(shape), a.label);
+  const { method, noiseStd } = a.settings;
   return {
     dispatch,
-    update(weights, bias) {
-      checkSettings(weights, bias);
-      if (weights.method !== method || (weights.noiseStd > 0) !== (noiseStd > 0)) {
+    update(next, nextBias) {
+      if (next.method !== method || (next.noiseStd > 0) !== (noiseStd > 0)) {
         throw new Error('optimizer method and noise on/off are fixed when the network is built');
       }
-      ctx.device.queue.writeBuffer(settings, 0, settingsUniform(a, weights, bias));
+      ctx.device.queue.writeBuffer(settings, 0, settingsOf(next, nextBias ?? next));
     },
   };
+}
+
+function checkSettings(weights: OptimizerSettings, bias: OptimizerSettings): void {
+  if (weights.method !== bias.method) throw new Error('a fused update steps W and b with one optimiser method');
+  if (bias.noiseStd > 0) throw new Error('a fused update adds no noise to the bias');
 }

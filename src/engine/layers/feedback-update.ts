@@ -26,24 +26,101 @@ export interface FeedbackGradient {
 /** A gradient computed elsewhere and stored in gB whole (e-prop's adaptive feedback). */
 export const STORED_FEEDBACK_GRADIENT: FeedbackGradient = { regularizer: null, readGrad: true };
 
-/** A regulariser's split: decay and self in B's optimiser step, the activity terms in gB (feedbackUpdate). */
+/** A regulariser's split: decay and self in B's optimiser step, the activity terms in gB (feedbackTerms). */
 export function regularizerGradient(c: Coefficients): FeedbackGradient {
   const p = 2 * (c.decay ?? 0);
   const w = -(c.self ?? 0);
   return { regularizer: p !== 0 || w !== 0 ? { p, w } : null, readGrad: usesActivity(c) };
 }
 
+/** One batch product of gB: alpha * left^T right, left N x nIn, right N x nOut. */
+export interface FeedbackProduct {
+  left: GPUBuffer;
+  right: GPUBuffer;
+  alpha: number;
+}
+
+/** A layer's activity terms: the dispatches that prepare them, then the products that sum to them. */
+export interface FeedbackTerms {
+  before: Dispatch[];
+  products: FeedbackProduct[];
+}
+
 /**
- * gB = grad_B of R = sum_p c_p P_p(W, B, x), term by term (rules/primitives.ts):
- *   decay, self:  2 c_decay B - c_self W^T     (added by B's optimiser step: regularizerGradient)
- *   amp:          -(c_amp / N) X^T Y            Y = X W^T
+ * Whether B's whole step fits one fused product-and-optimiser dispatch
+ * (productUpdate): its activity terms are one product, and no term needs W
+ * (self). The decay term rides along as the step's coupled L2.
+ */
+export function fusesFeedbackStep(c: Coefficients): boolean {
+  return usesActivity(c) && !c.self && !(c.sparse && c.null);
+}
+
+/**
+ * The activity terms of grad_B of R = sum_p c_p P_p(W, B, x) (rules/primitives.ts):
+ *   amp:          -(c_amp / N) X^T Y
  *   sparse:       (2 c_sparse / N) X^T (X B)
  *   null:         (2 c_null / N) (Y B^T)^T Y
- * X is the layer's input batch or fresh white noise of the same shape. The
- * dispatches here store the activity terms in gB: none when the regulariser
- * has no activity terms.
+ * (decay and self need no batch: B's optimiser step adds them, regularizerGradient).
+ * X is the layer's input and Y its pre-activation W x + b, which the forward
+ * pass has already stored; or X is fresh white noise of the input's shape and
+ * Y = X W^T, computed here. Terms that share an operand share a product.
  */
-export async function feedbackUpdate(
+export async function feedbackTerms(
+  ctx: GpuContext,
+  layer: DenseLayer,
+  batch: BatchBuffers,
+  c: Coefficients,
+  input: FeedbackInput,
+  clock: GPUBuffer,
+): Promise<FeedbackTerms> {
+  const B = layer.B!;
+  const N = batch.rows;
+  const { nIn, nOut } = layer;
+  const name = `feedback${layer.index}`;
+  const r = ctx.buffers;
+  const before: Promise<Dispatch>[] = [];
+  const products: FeedbackProduct[] = [];
+  if (!usesActivity(c)) return { before: [], products };
+
+  let X = layerInput(batch, layer.index);
+  let Y = batch.pre[layer.index - 1];
+  if (input.kind === 'noise') {
+    X = r.storage(`${name}.noise_input`, N * nIn);
+    before.push(fillNoise(ctx, { out: X, clock, n: N * nIn, std: input.noiseStd, seed: input.seed, stream: NOISE_STREAM.input + layer.index, label: `${name}.noise` }));
+    if (c.amp || c.null) {
+      Y = r.storage(`${name}.Y`, N * nOut);
+      before.push(matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B: layer.W, C: Y, transB: true, label: `${name}.Y` }));
+    }
+  }
+  const amp = -(c.amp ?? 0) / N;
+  // amp joins sparse's right operand (X^T [a Y + s XB]) or, without sparse,
+  // null's left one ([a X + n Y B^T]^T Y), folded in by the epilogue of the matmul before.
+  const ampWithSparse = Boolean(c.amp && c.sparse);
+  const ampWithNull = Boolean(c.amp && c.null && !c.sparse);
+  if (c.amp && !ampWithSparse && !ampWithNull) products.push({ left: X, right: Y, alpha: amp });
+  if (c.sparse) {
+    // S = (2 c_sparse / N) X B (+ amp Y)
+    const S = r.storage(`${name}.XB`, N * nOut);
+    const plusAmp = ampWithSparse ? { epilogue: { kind: 'axpby', beta: amp, addend: Y } as const } : {};
+    before.push(matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B, C: S, alpha: (2 * c.sparse) / N, ...plusAmp, label: `${name}.XB` }));
+    products.push({ left: X, right: S, alpha: 1 });
+  }
+  if (c.null) {
+    // R = (2 c_null / N) Y B^T (+ amp X)
+    const R = r.storage(`${name}.YBt`, N * nIn);
+    const plusAmp = ampWithNull ? { epilogue: { kind: 'axpby', beta: amp, addend: X } as const } : {};
+    before.push(matmul(ctx, { M: N, N: nIn, K: nOut, A: Y, B, C: R, transB: true, alpha: (2 * c.null) / N, ...plusAmp, label: `${name}.YBt` }));
+    products.push({ left: R, right: Y, alpha: 1 });
+  }
+  return { before: await Promise.all(before), products };
+}
+
+/**
+ * The activity terms stored in gB for B's separate optimiser step: the first
+ * product overwrites last step's gB, later ones add to it. None when the
+ * regulariser has no activity terms.
+ */
+export async function storedFeedbackGradient(
   ctx: GpuContext,
   layer: DenseLayer,
   batch: BatchBuffers,
@@ -51,58 +128,14 @@ export async function feedbackUpdate(
   input: FeedbackInput,
   clock: GPUBuffer,
 ): Promise<Dispatch[]> {
-  const B = layer.B!;
-  const gB = layer.gB!;
-  const N = batch.rows;
-  const { nIn, nOut } = layer;
+  const { before, products } = await feedbackTerms(ctx, layer, batch, c, input, clock);
   const name = `feedback${layer.index}`;
-  const r = ctx.buffers;
-  if (!usesActivity(c)) return [];
-  const out: Promise<Dispatch>[] = [];
-
-  let X = layerInput(batch, layer.index);
-  if (input.kind === 'noise') {
-    X = r.storage(`${name}.noise_input`, N * nIn);
-    out.push(fillNoise(ctx, { out: X, clock, n: N * nIn, std: input.noiseStd, seed: input.seed, stream: NOISE_STREAM.input + layer.index, label: `${name}.noise` }));
-  }
-  // The first product into gB overwrites last step's; a second adds to it.
-  let written = false;
-  const into = () => {
-    const first = !written;
-    written = true;
-    return first ? {} : { epilogue: { kind: 'accumulate', beta: 1 } as const };
-  };
-  const amp = -(c.amp ?? 0) / N;
-  let Y: GPUBuffer | null = null;
-  if (c.amp || c.null) {
-    Y = r.storage(`${name}.Y`, N * nOut);
-    out.push(matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B: layer.W, C: Y, transB: true, label: `${name}.Y` }));
-  }
-  // Terms that share an operand share a product: amp joins sparse's right
-  // operand (X^T [a Y + s XB]) or, without sparse, null's left one ([a X + n Y B^T]^T Y),
-  // folded in by the epilogue of the matmul before.
-  const ampWithSparse = Boolean(c.amp && c.sparse);
-  const ampWithNull = Boolean(c.amp && c.null && !c.sparse);
-  if (c.amp && !ampWithSparse && !ampWithNull) {
-    out.push(matmul(ctx, { M: nIn, N: nOut, K: N, A: X, B: Y!, C: gB, transA: true, alpha: amp, ...into(), label: `${name}.amp` }));
-  }
-  if (c.sparse) {
-    // S = (2 c_sparse / N) X B (+ amp Y)
-    const S = r.storage(`${name}.XB`, N * nOut);
-    const plusAmp = ampWithSparse ? { epilogue: { kind: 'axpby', beta: amp, addend: Y! } as const } : {};
-    out.push(
-      matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B, C: S, alpha: (2 * c.sparse) / N, ...plusAmp, label: `${name}.XB` }),
-      matmul(ctx, { M: nIn, N: nOut, K: N, A: X, B: S, C: gB, transA: true, ...into(), label: `${name}.sparse` }),
-    );
-  }
-  if (c.null) {
-    // R = (2 c_null / N) Y B^T (+ amp X)
-    const R = r.storage(`${name}.YBt`, N * nIn);
-    const plusAmp = ampWithNull ? { epilogue: { kind: 'axpby', beta: amp, addend: X } as const } : {};
-    out.push(
-      matmul(ctx, { M: N, N: nIn, K: nOut, A: Y!, B, C: R, transB: true, alpha: (2 * c.null) / N, ...plusAmp, label: `${name}.YBt` }),
-      matmul(ctx, { M: nIn, N: nOut, K: N, A: R, B: Y!, C: gB, transA: true, ...into(), label: `${name}.null` }),
-    );
-  }
-  return Promise.all(out);
+  const stores = products.map(({ left, right, alpha }, i) =>
+    matmul(ctx, {
+      M: layer.nIn, N: layer.nOut, K: batch.rows, A: left, B: right, C: layer.gB!, transA: true, alpha,
+      ...(i > 0 ? { epilogue: { kind: 'accumulate', beta: 1 } as const } : {}),
+      label: `${name}.grad${i}`,
+    }),
+  );
+  return [...before, ...(await Promise.all(stores))];
 }

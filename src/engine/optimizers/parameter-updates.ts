@@ -1,8 +1,8 @@
 import type { Dispatch } from '../device/dispatch';
 import type { GpuContext } from '../device/gpu-context';
 import { type OptimizerSettings, type OptimizerStep, optimizerStep, type StepSchedule } from '../kernels/optimizer';
-import { weightUpdate } from '../kernels/weight-update';
-import { type FeedbackGradient, NOISE_STREAM, STORED_FEEDBACK_GRADIENT } from '../layers/feedback-update';
+import { productUpdate, weightUpdate } from '../kernels/weight-update';
+import { type FeedbackGradient, type FeedbackProduct, NOISE_STREAM, STORED_FEEDBACK_GRADIENT } from '../layers/feedback-update';
 import { type BatchBuffers, layerInput, type RateNetwork } from '../layers/network';
 import type { RuleSpec } from '../rules/rule';
 import { scheduleSteps, type TrainConfig } from '../training/config';
@@ -110,7 +110,7 @@ export async function parameterUpdates(
  * the weight-gradient matmul applies the optimiser as its epilogue, reading the
  * step's deltas and inputs from `batch`, so gW and gb are never stored.
  * Kolen-Pollack's B takes its tied step in the same pass; a trained B keeps
- * its separate step.
+ * its separate step unless `feedback` is null (fusedFeedbackUpdates steps it).
  */
 export async function fusedParameterUpdates(
   ctx: GpuContext,
@@ -121,7 +121,7 @@ export async function fusedParameterUpdates(
   clock: GPUBuffer,
   seed: number,
   stepsPerEpoch: number,
-  feedback: FeedbackGradient = STORED_FEEDBACK_GRADIENT,
+  feedback: FeedbackGradient | null = STORED_FEEDBACK_GRADIENT,
 ): Promise<ParameterUpdate[]> {
   const s = parameterSettings(config, rule, stepsPerEpoch);
   const steps = net.layers.map(async (layer): Promise<ParameterUpdate> => {
@@ -147,7 +147,39 @@ export async function fusedParameterUpdates(
     });
     return { dispatch: step.dispatch, update: (next) => step.update(next.weights, next.bias) };
   });
-  return [...(await feedbackUpdates(ctx, net, rule, clock, seed, s, feedback)), ...(await Promise.all(steps))];
+  const separateB = feedback ? await feedbackUpdates(ctx, net, rule, clock, seed, s, feedback) : [];
+  return [...separateB, ...(await Promise.all(steps))];
+}
+
+/**
+ * A trained B's whole step per layer in one dispatch: its activity product
+ * (`products[i]` for layer i + 1, layers/feedback-update.ts) with the optimiser
+ * as epilogue (productUpdate), and the decay term 2 c_decay B as coupled L2.
+ * Like B's separate steps they run before W's, after every read of B.
+ */
+export async function fusedFeedbackUpdates(
+  ctx: GpuContext,
+  net: RateNetwork,
+  products: readonly FeedbackProduct[],
+  rows: number,
+  config: TrainConfig,
+  rule: RuleSpec,
+  clock: GPUBuffer,
+  seed: number,
+  stepsPerEpoch: number,
+  decay: number,
+): Promise<ParameterUpdate[]> {
+  const withDecay = (s: OptimizerSettings): OptimizerSettings => ({ ...s, weightDecay: s.weightDecay + 2 * decay });
+  const s = parameterSettings(config, rule, stepsPerEpoch);
+  const steps = net.layers.map(async (layer, i): Promise<ParameterUpdate> => {
+    const { left, right, alpha } = products[i];
+    const step = await productUpdate(ctx, {
+      left, right, alpha, rows, M: layer.nIn, N: layer.feedbackCols, param: layer.B!, m: layer.mB!, v: layer.vB!,
+      clock, settings: withDecay(s.feedback), seed, stream: NOISE_STREAM.update + layer.index, label: `layer${layer.index}.update_B`,
+    });
+    return { dispatch: step.dispatch, update: (next) => step.update(withDecay(next.feedback)) };
+  });
+  return Promise.all(steps);
 }
 
 /**

@@ -31,3 +31,24 @@ export function weightUpdateRef(W: OptimizerState, b: OptimizerState, a: WeightU
   optimizerStepRef(b, gb, { ...at, rows: 1, cols: a.nOut, settings: a.bias, stream: 0 });
   return { gW, gb };
 }
+
+export interface ProductUpdateRefArgs {
+  /** rows x M and rows x N. */
+  left: ArrayLike<number>;
+  right: ArrayLike<number>;
+  rows: number;
+  M: number;
+  N: number;
+  alpha: number;
+  settings: OptimizerSettings;
+  clock: number;
+  seed: number;
+  stream: number;
+}
+
+/** productUpdate without a bias (a trained B): P (M x N) steps from alpha * left^T right; returns that gradient. */
+export function productUpdateRef(P: OptimizerState, a: ProductUpdateRefArgs): Float64Array {
+  const g = matmulRef({ M: a.M, N: a.N, K: a.rows, A: a.left, B: a.right, transA: true, alpha: a.alpha }).C;
+  optimizerStepRef({ ...P, T: undefined }, g, { rows: a.M, cols: a.N, clock: a.clock, seed: a.seed, settings: a.settings, stream: a.stream });
+  return g;
+}

@@ -7,7 +7,7 @@ import { gatherBatch } from '../kernels/gather-batch';
 import { outputLoss } from '../kernels/output-loss';
 import { angleDegrees } from '../kernels/dot-products';
 import { backwardPass } from '../layers/backward-pass';
-import { feedbackUpdate, regularizerGradient } from '../layers/feedback-update';
+import { type FeedbackProduct, feedbackTerms, fusesFeedbackStep, regularizerGradient, storedFeedbackGradient } from '../layers/feedback-update';
 import { forwardPass } from '../layers/forward-pass';
 import { initialParameters } from '../layers/init';
 import { type BatchBuffers, RateNetwork } from '../layers/network';
@@ -15,7 +15,7 @@ import { alignmentProbes } from '../metrics/alignment-probes';
 import { layerSlot, metricsFloats, TEST_SLOT, TRAIN_SLOT } from '../metrics/layout';
 import { MetricsReader } from '../metrics/metrics-reader';
 import { canFuseUpdates, WEIGHT_UPDATE_STORAGE_BINDINGS } from '../kernels/weight-update';
-import { fusedParameterUpdates, type ParameterUpdate, parameterSettings, parameterUpdates } from '../optimizers/parameter-updates';
+import { fusedFeedbackUpdates, fusedParameterUpdates, type ParameterUpdate, parameterSettings, parameterUpdates } from '../optimizers/parameter-updates';
 import { Rng } from '../rng';
 import { findRule } from '../rules/registry';
 import { type Coefficients, type RuleSpec, trainsFeedback } from '../rules/rule';
@@ -374,6 +374,9 @@ async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepPa
   const rule = findRule(config.rule);
   const coefficients: Coefficients = { ...rule.regularizer, ...config.coefficients };
   const { data, train, clock, metrics, order, noiseSeed, stepsPerEpoch } = parts;
+  // A trained B whose activity terms are one product takes its step inside that product.
+  const fuseB = fused && needsFeedbackGrad(rule, config) && fusesFeedbackStep(coefficients);
+  const feedbackProducts: FeedbackProduct[] = [];
   const buffers = new BufferGroup(ctx.buffers);
   try {
     const { value } = await ctx.buffers.grouped(async () => {
@@ -389,8 +392,15 @@ async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepPa
         });
         const feedback: Dispatch[] = [];
         if (needsFeedbackGrad(rule, config)) {
+          const input = { kind: config.feedbackInput, noiseStd: config.feedbackNoiseStd, seed: noiseSeed };
           for (const layer of net.layers) {
-            feedback.push(...(await feedbackUpdate(ctx, layer, train, coefficients, { kind: config.feedbackInput, noiseStd: config.feedbackNoiseStd, seed: noiseSeed }, clock)));
+            if (fuseB) {
+              const terms = await feedbackTerms(ctx, layer, train, coefficients, input, clock);
+              feedback.push(...terms.before);
+              feedbackProducts.push(terms.products[0]);
+            } else {
+              feedback.push(...(await storedFeedbackGradient(ctx, layer, train, coefficients, input, clock)));
+            }
           }
         }
         const backward = await backwardPass(ctx, net, train, rule.feedback, { weightGradients: !fused });
@@ -398,9 +408,14 @@ async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepPa
       });
       const probeStep = await alignmentProbes(ctx, net, train, rule.feedback, metrics, options.bpAngles);
       const gradient = regularizerGradient(coefficients);
-      const updates = fused
-        ? await fusedParameterUpdates(ctx, net, train, config, rule, clock, noiseSeed, stepsPerEpoch, gradient)
-        : await parameterUpdates(ctx, net, config, rule, clock, noiseSeed, stepsPerEpoch, gradient);
+      const updates = fuseB
+        ? [
+            ...(await fusedFeedbackUpdates(ctx, net, feedbackProducts, train.rows, config, rule, clock, noiseSeed, stepsPerEpoch, coefficients.decay ?? 0)),
+            ...(await fusedParameterUpdates(ctx, net, train, config, rule, clock, noiseSeed, stepsPerEpoch, null)),
+          ]
+        : fused
+          ? await fusedParameterUpdates(ctx, net, train, config, rule, clock, noiseSeed, stepsPerEpoch, gradient)
+          : await parameterUpdates(ctx, net, config, rule, clock, noiseSeed, stepsPerEpoch, gradient);
       return { trainStep, probeStep, updates };
     }, buffers);
     ctx.throwIfFailed();
