@@ -222,9 +222,11 @@ function markdown(r: SpeedReport): string {
     'Each layer\'s update is one dispatch: the weight-gradient matmul applies the optimiser to W and b as its epilogue ' +
       '(kernels/weight-update.ts), with Kolen-Pollack\'s tied B in the same pass and sign symmetry reading kappa sign(W) in its delta product, ' +
       'so bp, fa, dfa, ss and kp take gather + 3 forward + loss + 2 deltas + 3 updates. ' +
-      'Rules that train B add B\'s own optimiser step per layer, which also adds the regulariser\'s terms that need no batch (decay and self: sa\'s whole gradient), ' +
-      'and for wm, ia and aa the matmuls of the terms in the layer\'s activity or noise (amp, null, sparse; terms that share an operand share a product, so wm and ia take 2 and 3 per layer, aa 3). B\'s step cannot join W\'s fused update: ' +
-      'with B, its gradient and two moments it would bind 14 storage buffers where browsers promise 8 to 10, so these rules stay above the bound.',
+      'Rules that train B add one B step per layer. wm, ia and aa, whose activity terms are one product, take it in that product: the same fused kernel without a bias ' +
+      'applies the optimiser to B (productUpdate), the decay term as coupled L2; wm\'s Y is the pre-activation the forward pass stored, so it adds 1 per layer, ' +
+      'and ia and aa add 2 (their Y Bᵀ or X B product first). sa\'s gradient needs no batch (decay and self): it keeps a separate optimiser step per layer. ' +
+      'These rules stay above the bound: meeting it needs every layer\'s B step in one or two dispatches, binding all layers\' B and moments at once ' +
+      '(a parameter arena bound as slices), while B\'s step inside W\'s fused update would bind 12 (sa) or 13 (wm) storage buffers where browsers promise 8 to 10.',
     '',
   ];
   if (r.spiking) {
