@@ -223,8 +223,8 @@ function markdown(r: SpeedReport): string {
       '(kernels/weight-update.ts), with Kolen-Pollack\'s tied B in the same pass and sign symmetry reading kappa sign(W) in its delta product, ' +
       'so bp, fa, dfa, ss and kp take gather + 3 forward + loss + 2 deltas + 3 updates. ' +
       'Rules that train B add one B step per layer. wm, ia and aa, whose activity terms are one product, take it in that product: the same fused kernel without a bias ' +
-      'applies the optimiser to B (productUpdate), the decay term as coupled L2; wm\'s Y is the pre-activation the forward pass stored, so it adds 1 per layer, ' +
-      'and ia and aa add 2 (their Y Bᵀ or X B product first). sa\'s gradient needs no batch (decay and self): it keeps a separate optimiser step per layer. ' +
+      'applies the optimiser to B (productUpdate), the decay term as coupled L2; before it wm computes Y = X Wᵀ (2 per layer), ' +
+      'and ia and aa Y and then Y Bᵀ or X B (3 per layer). sa\'s gradient needs no batch (decay and self): it keeps a separate optimiser step per layer. ' +
       'These rules stay above the bound: meeting it needs every layer\'s B step in one or two dispatches, binding all layers\' B and moments at once ' +
       '(a parameter arena bound as slices), while B\'s step inside W\'s fused update would bind 12 (sa) or 13 (wm) storage buffers where browsers promise 8 to 10.',
     '',

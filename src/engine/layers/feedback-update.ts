@@ -61,9 +61,8 @@ export function fusesFeedbackStep(c: Coefficients): boolean {
  *   sparse:       (2 c_sparse / N) X^T (X B)
  *   null:         (2 c_null / N) (Y B^T)^T Y
  * (decay and self need no batch: B's optimiser step adds them, regularizerGradient).
- * X is the layer's input and Y its pre-activation W x + b, which the forward
- * pass has already stored; or X is fresh white noise of the input's shape and
- * Y = X W^T, computed here. Terms that share an operand share a product.
+ * X is the layer's input batch or fresh white noise of the same shape, and
+ * Y = X W^T (no bias: docs/rules.md). Terms that share an operand share a product.
  */
 export async function feedbackTerms(
   ctx: GpuContext,
@@ -83,25 +82,26 @@ export async function feedbackTerms(
   if (!usesActivity(c)) return { before: [], products };
 
   let X = layerInput(batch, layer.index);
-  let Y = batch.pre[layer.index - 1];
   if (input.kind === 'noise') {
     X = r.storage(`${name}.noise_input`, N * nIn);
     before.push(fillNoise(ctx, { out: X, clock, n: N * nIn, std: input.noiseStd, seed: input.seed, stream: NOISE_STREAM.input + layer.index, label: `${name}.noise` }));
-    if (c.amp || c.null) {
-      Y = r.storage(`${name}.Y`, N * nOut);
-      before.push(matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B: layer.W, C: Y, transB: true, label: `${name}.Y` }));
-    }
+  }
+  // Only amp and null read Y.
+  let Y: GPUBuffer | null = null;
+  if (c.amp || c.null) {
+    Y = r.storage(`${name}.Y`, N * nOut);
+    before.push(matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B: layer.W, C: Y, transB: true, label: `${name}.Y` }));
   }
   const amp = -(c.amp ?? 0) / N;
   // amp joins sparse's right operand (X^T [a Y + s XB]) or, without sparse,
   // null's left one ([a X + n Y B^T]^T Y), folded in by the epilogue of the matmul before.
   const ampWithSparse = Boolean(c.amp && c.sparse);
   const ampWithNull = Boolean(c.amp && c.null && !c.sparse);
-  if (c.amp && !ampWithSparse && !ampWithNull) products.push({ left: X, right: Y, alpha: amp });
+  if (c.amp && !ampWithSparse && !ampWithNull) products.push({ left: X, right: Y!, alpha: amp });
   if (c.sparse) {
     // S = (2 c_sparse / N) X B (+ amp Y)
     const S = r.storage(`${name}.XB`, N * nOut);
-    const plusAmp = ampWithSparse ? { epilogue: { kind: 'axpby', beta: amp, addend: Y } as const } : {};
+    const plusAmp = ampWithSparse ? { epilogue: { kind: 'axpby', beta: amp, addend: Y! } as const } : {};
     before.push(matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B, C: S, alpha: (2 * c.sparse) / N, ...plusAmp, label: `${name}.XB` }));
     products.push({ left: X, right: S, alpha: 1 });
   }
@@ -109,8 +109,8 @@ export async function feedbackTerms(
     // R = (2 c_null / N) Y B^T (+ amp X)
     const R = r.storage(`${name}.YBt`, N * nIn);
     const plusAmp = ampWithNull ? { epilogue: { kind: 'axpby', beta: amp, addend: X } as const } : {};
-    before.push(matmul(ctx, { M: N, N: nIn, K: nOut, A: Y, B, C: R, transB: true, alpha: (2 * c.null) / N, ...plusAmp, label: `${name}.YBt` }));
-    products.push({ left: R, right: Y, alpha: 1 });
+    before.push(matmul(ctx, { M: N, N: nIn, K: nOut, A: Y!, B, C: R, transB: true, alpha: (2 * c.null) / N, ...plusAmp, label: `${name}.YBt` }));
+    products.push({ left: R, right: Y!, alpha: 1 });
   }
   return { before: await Promise.all(before), products };
 }

@@ -207,7 +207,7 @@ export function referenceTrainStep(
   const gB: (Float64Array | null)[] = net.layers.map(() => null);
   if (needsFeedbackGrad) {
     net.layers.forEach((layer, i) => {
-      gB[i] = feedbackGradient(layer, h[i], a[i], N, coef, config, seed, net.clock, i + 1);
+      gB[i] = feedbackGradient(layer, h[i], N, coef, config, seed, net.clock, i + 1);
     });
   }
 
@@ -226,14 +226,12 @@ export function referenceTrainStep(
 }
 
 /**
- * grad_B of R = sum_p c_p P_p (rules/primitives.ts), with Y the layer's pre-activation
- * X W^T + b (activity input) or X W^T (white-noise X):
+ * grad_B of R = sum_p c_p P_p (rules/primitives.ts), with Y = X W^T:
  * 2 c_decay B - c_self W^T - (c_amp/N) X^T Y + (2 c_sparse/N) X^T X B + (2 c_null/N) (Y B^T)^T Y.
  */
 function feedbackGradient(
   layer: RefLayer,
   input: Float64Array,
-  pre: Float64Array,
   N: number,
   c: Coefficients,
   config: TrainConfig,
@@ -248,15 +246,13 @@ function feedbackGradient(
     for (let k = 0; k < nOut; k++) g[r * nOut + k] = 2 * (c.decay ?? 0) * B[r * nOut + k] - (c.self ?? 0) * W[k * nIn + r];
   }
   if (!usesActivity(c)) return g;
-  // Activity: the layer's input and its pre-activation W x + b; noise: white X and Y = X W^T.
   let X = input;
-  let Y = pre;
   if (config.feedbackInput === 'noise') {
     const stream = clockStream(clock, NOISE_STREAM.input + l);
     X = new Float64Array(N * nIn).map((_, i) => config.feedbackNoiseStd * gaussian(seed, stream, i));
-    Y = mm(X, W, N, nOut, nIn, false, true);
   }
   const add = (term: Float64Array, scale: number) => term.forEach((v, i) => (g[i] += scale * v));
+  const Y = mm(X, W, N, nOut, nIn, false, true);
   if (c.amp) add(mm(X, Y, nIn, nOut, N, true), -c.amp / N);
   if (c.sparse) add(mm(X, mm(X, B, N, nOut, nIn), nIn, nOut, N, true), (2 * c.sparse) / N);
   if (c.null) add(mm(mm(Y, B, N, nIn, nOut, false, true), Y, nIn, nOut, N, true), (2 * c.null) / N);

@@ -2,9 +2,8 @@ import type { Primitive } from './rule';
 
 /**
  * The layer-local regularisers from which Kunin et al. (ICML 2020) build every
- * alignment rule; B learns by descending sum_p c_p P_p. With y = W x + b (the
- * layer's pre-activation; W x on white-noise input), r = B^T x and E the batch
- * mean (neuroailab/Neural-Alignment, Alignments/primitives.py; docs/rules.md):
+ * alignment rule; B learns by descending sum_p c_p P_p. With y = W x, r = B^T x
+ * and E the batch mean (neuroailab/Neural-Alignment, Alignments/primitives.py):
  */
 export const PRIMITIVE_INFO: Record<Primitive, { value: string; gradient: string }> = {
   decay: { value: '|W|^2 + |B|^2', gradient: '2 B' },
