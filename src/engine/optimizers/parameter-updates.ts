@@ -154,7 +154,8 @@ export async function fusedParameterUpdates(
 /**
  * A trained B's whole step per layer in one dispatch: its activity product
  * (`products[i]` for layer i + 1, layers/feedback-update.ts) with the optimiser
- * as epilogue (productUpdate), and the decay term 2 c_decay B as coupled L2.
+ * as epilogue (productUpdate), and the regulariser's p B (decay) as coupled L2;
+ * `feedback` must have no W^T term (layers/feedback-update.ts fusesFeedbackStep).
  * Like B's separate steps they run before W's, after every read of B.
  */
 export async function fusedFeedbackUpdates(
@@ -167,9 +168,11 @@ export async function fusedFeedbackUpdates(
   clock: GPUBuffer,
   seed: number,
   stepsPerEpoch: number,
-  decay: number,
+  feedback: FeedbackGradient,
 ): Promise<ParameterUpdate[]> {
-  const withDecay = (s: OptimizerSettings): OptimizerSettings => ({ ...s, weightDecay: s.weightDecay + 2 * decay });
+  const { p, w } = feedback.regularizer ?? { p: 0, w: 0 };
+  if (w !== 0) throw new Error("a fused B step cannot add the self term's W^T: B needs its separate step");
+  const withDecay = (s: OptimizerSettings): OptimizerSettings => ({ ...s, weightDecay: s.weightDecay + p });
   const s = parameterSettings(config, rule, stepsPerEpoch);
   const steps = net.layers.map(async (layer, i): Promise<ParameterUpdate> => {
     const { left, right, alpha } = products[i];

@@ -410,7 +410,7 @@ async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepPa
       const gradient = regularizerGradient(coefficients);
       const updates = fuseB
         ? [
-            ...(await fusedFeedbackUpdates(ctx, net, feedbackProducts, train.rows, config, rule, clock, noiseSeed, stepsPerEpoch, coefficients.decay ?? 0)),
+            ...(await fusedFeedbackUpdates(ctx, net, feedbackProducts, train.rows, config, rule, clock, noiseSeed, stepsPerEpoch, gradient)),
             ...(await fusedParameterUpdates(ctx, net, train, config, rule, clock, noiseSeed, stepsPerEpoch, null)),
           ]
         : fused
