@@ -6,7 +6,8 @@
 // EPILOGUE
 //   0: C = v
 //   1: C = v + beta * D            (D: M x N)
-//   2: C = v + D[n]; E = act(C)    (dense layer: D is the bias, E the activations)
+//   2: C = v + D[n]; E = act(C)    (dense layer: D is the bias, E the activations;
+//                                   with PRODUCT also F = v, the product without its bias)
 //   3: C = v * act'(D)             (backward gate: D holds the pre-activations)
 //   4: C = v + beta * C            (accumulate)
 // with v = alpha * op(A) op(B); with SIGN_B, op(B) is read through sign()
@@ -29,6 +30,7 @@ struct Params {
 @group(0) @binding(3) var<storage, read> D: array<f32>;
 @group(0) @binding(4) var<storage, read_write> C: array<f32>;
 @group(0) @binding(5) var<storage, read_write> E: array<f32>;
+@group(0) @binding(6) var<storage, read_write> F: array<f32>;
 
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
@@ -36,6 +38,8 @@ override EPILOGUE: u32 = 0u;
 override FIT_M: bool = false;
 override FIT_N: bool = false;
 override SIGN_B: bool = false;
+// A trained B's activity terms reuse the forward product X W^T (layers/feedback-update.ts).
+override PRODUCT: bool = false;
 // Row sums of op(A) are only wanted by the update kernels.
 const BIAS_GRAD = false;
 
@@ -45,7 +49,12 @@ fn store(m: u32, n: u32, acc: f32) {
   let v = p.alpha * acc;
   switch EPILOGUE {
     case 1u: { C[i] = v + p.beta * D[i]; }
-    case 2u: { let a = v + D[n]; C[i] = a; E[i] = activate(a); }
+    case 2u: {
+      let a = v + D[n];
+      C[i] = a;
+      E[i] = activate(a);
+      if (PRODUCT) { F[i] = v; }
+    }
     case 3u: { C[i] = v * activate_grad(D[i]); }
     case 4u: { C[i] = v + p.beta * C[i]; }
     default: { C[i] = v; }

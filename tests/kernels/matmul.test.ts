@@ -16,7 +16,8 @@ import { destroyContext, free, getContext, readF32, relErr, run, seededArray, up
 type EpilogueCase =
   | { kind: 'none' }
   | { kind: 'axpby'; beta: number }
-  | { kind: 'bias-act'; act: Activation }
+  /** product: also store the product before its bias (the PRODUCT output). */
+  | { kind: 'bias-act'; act: Activation; product?: boolean }
   | { kind: 'gate'; act: Activation }
   | { kind: 'accumulate'; beta: number };
 
@@ -60,7 +61,7 @@ const EPILOGUE_KINDS: EpilogueCase[] = [
   { kind: 'none' },
   { kind: 'axpby', beta: -0.5 },
   { kind: 'accumulate', beta: 0.9 },
-  { kind: 'bias-act', act: 'tanh' },
+  { kind: 'bias-act', act: 'tanh', product: true },
   { kind: 'gate', act: 'relu' },
 ];
 
@@ -97,6 +98,7 @@ const VARIANT_SHAPES = [
 ] as const;
 
 function describeEpilogue(e: EpilogueCase): string {
+  if (e.kind === 'bias-act' && e.product) return `${e.kind}(${e.act}) + product`;
   return 'act' in e ? `${e.kind}(${e.act})` : e.kind;
 }
 
@@ -154,6 +156,7 @@ for (const M of SIZES) {
 // 3. The products of a 784-256-10 network trained on batches of 128, chosen and forced.
 const TRAINING = [
   { name: 'forward 128x256x784 NT bias-act(relu)', M: 128, N: 256, K: 784, transA: false, transB: true, alpha: 1, epilogue: { kind: 'bias-act', act: 'relu' } },
+  { name: 'forward 128x256x784 NT bias-act(relu) + product', M: 128, N: 256, K: 784, transA: false, transB: true, alpha: 1, epilogue: { kind: 'bias-act', act: 'relu', product: true } },
   { name: 'weight grad 784x256x128 TN accumulate', M: 784, N: 256, K: 128, transA: true, transB: false, alpha: 1 / 128, epilogue: { kind: 'accumulate', beta: 0.5 } },
   { name: 'backward delta 128x784x256 NT gate(tanh)', M: 128, N: 784, K: 256, transA: false, transB: true, alpha: 1, epilogue: { kind: 'gate', act: 'tanh' } },
   { name: 'output 128x10x256 NT bias-act(identity)', M: 128, N: 10, K: 256, transA: false, transB: true, alpha: 1, epilogue: { kind: 'bias-act', act: 'identity' } },
@@ -251,6 +254,7 @@ async function runCase(ci: number, c: MatmulCase): Promise<void> {
   const bufD = upload(ctx, D);
   const bufC = upload(ctx, C0);
   const bufE = zeros(ctx, M * N);
+  const bufF = zeros(ctx, M * N);
 
   const e = c.epilogue;
   let epilogue: Epilogue;
@@ -265,7 +269,7 @@ async function runCase(ci: number, c: MatmulCase): Promise<void> {
       ref = { kind: 'axpby', beta: e.beta, addend: D };
       break;
     case 'bias-act':
-      epilogue = { kind: 'bias-act', bias: bufD, act: e.act, activations: bufE };
+      epilogue = { kind: 'bias-act', bias: bufD, act: e.act, activations: bufE, ...(e.product ? { product: bufF } : {}) };
       ref = { kind: 'bias-act', bias: D, act: e.act };
       break;
     case 'gate':
@@ -294,8 +298,12 @@ async function runCase(ci: number, c: MatmulCase): Promise<void> {
     // ...and for continuous activations that also matches act(reference pre).
     // (sign/step may flip where the f32 and f64 sums straddle 0.)
     if (e.act !== 'sign' && e.act !== 'step') expect(relErr(E, expected.E!)).toBeLessThanOrEqual(TOL);
+    // The product before its bias, where asked for; untouched otherwise.
+    const F = await readF32(ctx, bufF, M * N);
+    if (e.product) expect(relErr(F, expected.F!)).toBeLessThanOrEqual(TOL);
+    else expect(F.every((x) => x === 0)).toBe(true);
   }
-  free(ctx, [bufA, bufB, bufD, bufC, bufE]);
+  free(ctx, [bufA, bufB, bufD, bufC, bufE, bufF]);
 }
 
 // Whether this adapter can run the subgroup kernel at all (lavapipe: yes).
@@ -306,7 +314,8 @@ const subgroupsHere = await (async () => {
 
 describe('matmul', () => {
   it('covers every transpose x epilogue x activation', () => {
-    const seen = new Set(cases.filter((c) => !c.variant).map((c) => `${tname(c.transA, c.transB)} ${describeEpilogue(c.epilogue)}`));
+    const kind = (e: EpilogueCase) => ('act' in e ? `${e.kind}(${e.act})` : e.kind);
+    const seen = new Set(cases.filter((c) => !c.variant).map((c) => `${tname(c.transA, c.transB)} ${kind(c.epilogue)}`));
     expect(seen.size).toBe(4 * (3 + 2 * ACTIVATIONS.length));
   });
 

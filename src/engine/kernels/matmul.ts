@@ -10,7 +10,8 @@ export { chooseMatmulVariant, isSoftwareAdapter, MATMUL_VARIANTS, type MatmulVar
 export type Epilogue =
   | { kind: 'none' }
   | { kind: 'axpby'; beta: number; addend: GPUBuffer }
-  | { kind: 'bias-act'; bias: GPUBuffer; act: Activation; activations: GPUBuffer }
+  /** `product`: also store alpha op(A) op(B) before the bias (a trained B's Y = X W^T). */
+  | { kind: 'bias-act'; bias: GPUBuffer; act: Activation; activations: GPUBuffer; product?: GPUBuffer }
   | { kind: 'gate'; preact: GPUBuffer; act: Activation }
   | { kind: 'accumulate'; beta: number };
 
@@ -51,13 +52,14 @@ export async function matmul(ctx: GpuContext, args: MatmulArgs): Promise<Dispatc
   const kernel = await ctx.pipelines.get({
     name: v.name,
     source: v.source,
-    bindings: ['uniform', 'read', 'read', 'read', 'write', 'write'],
+    bindings: ['uniform', 'read', 'read', 'read', 'write', 'write', 'write'],
     constants: {
       TRANS_A: args.transA ? 1 : 0,
       TRANS_B: args.transB ? 1 : 0,
       EPILOGUE: EPILOGUE_ID[ep.kind],
       ACT: act,
       ...(args.signB ? { SIGN_B: 1 } : {}),
+      ...(ep.kind === 'bias-act' && ep.product ? { PRODUCT: 1 } : {}),
       ...v.fits(args),
     },
   });
@@ -74,7 +76,8 @@ export async function matmul(ctx: GpuContext, args: MatmulArgs): Promise<Dispatc
   const D =
     ep.kind === 'axpby' ? ep.addend : ep.kind === 'bias-act' ? ep.bias : ep.kind === 'gate' ? ep.preact : ctx.dummy('matmul.D');
   const E = ep.kind === 'bias-act' ? ep.activations : ctx.dummy('matmul.E');
-  return makeDispatch(ctx.device, kernel, [uniforms, args.A, args.B, D, args.C, E], v.grid(args), label);
+  const F = (ep.kind === 'bias-act' && ep.product) || ctx.dummy('matmul.F');
+  return makeDispatch(ctx.device, kernel, [uniforms, args.A, args.B, D, args.C, E, F], v.grid(args), label);
 }
 
 /** The kernel this product runs on: the forced one (checked) or the adapter's choice. */

@@ -34,6 +34,8 @@ export interface MatmulRefResult {
   C: Float64Array;
   /** M x N activations; bias-act only. */
   E?: Float64Array;
+  /** M x N, alpha op(A) op(B) before the bias; bias-act only. */
+  F?: Float64Array;
 }
 
 export function matmulRef(args: MatmulRefArgs): MatmulRefResult {
@@ -45,6 +47,7 @@ export function matmulRef(args: MatmulRefArgs): MatmulRefResult {
   const b = args.signB ? (k: number, n: number) => Math.sign(raw(k, n)) : raw;
   const C = new Float64Array(M * N);
   const E = ep.kind === 'bias-act' ? new Float64Array(M * N) : undefined;
+  const F = ep.kind === 'bias-act' ? new Float64Array(M * N) : undefined;
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
       let acc = 0;
@@ -61,6 +64,7 @@ export function matmulRef(args: MatmulRefArgs): MatmulRefResult {
         case 'bias-act':
           C[i] = v + ep.bias[n];
           E![i] = activate(ep.act, C[i]);
+          F![i] = v;
           break;
         case 'gate':
           C[i] = v * activateGrad(ep.act, ep.preact[i]);
@@ -71,5 +75,5 @@ export function matmulRef(args: MatmulRefArgs): MatmulRefResult {
       }
     }
   }
-  return E ? { C, E } : { C };
+  return E ? { C, E, F } : { C };
 }
