@@ -13,18 +13,24 @@
 // The same kernel steps a trained B from its activity terms, alpha X^T Y and
 // the like (layers/feedback-update.ts): no bias, and its decay term 2 c B is
 // the settings' coupled weight_decay.
+//
+// twin_step() comes from matmul_update_twin.wgsl, where B takes its own
+// optimiser step beside W's (a gradient that needs no batch), or from
+// matmul_update_no_twin.wgsl, where it does nothing.
 
 struct Params {
   M: u32,
   N: u32,
   K: u32,
   alpha: f32,
-  beta: f32,
+  // The twin step's coefficient of W^T (matmul_update_twin.wgsl); 0 elsewhere.
+  twin_self: f32,
 }
 
 struct UpdateSettings {
   weights: OptimizerSettings,
   bias: OptimizerSettings,
+  twin: OptimizerSettings,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -54,6 +60,7 @@ fn store(m: u32, n: u32, acc: f32) {
   let i = m * p.N + n;
   let s = settings.weights;
   let now = clock[0];
+  twin_step(n * p.M + m, W[i], now);
   let lr = scheduled_lr(s, now);
   var mom = Moments(0.0, 0.0);
   if (METHOD >= 1u) { mom.m = W_m[i]; }

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/engine/device/gpu-context';
 import { MATMUL_VARIANTS, type MatmulVariant, variantUnsupported } from '../../src/engine/kernels/matmul';
 import { type OptimizerName, type OptimizerSettings } from '../../src/engine/kernels/optimizer';
-import { canFuseUpdates, productUpdate, weightGradientShape, weightUpdate } from '../../src/engine/kernels/weight-update';
+import { canFuseTwinStep, canFuseUpdates, productUpdate, weightGradientShape, weightUpdate } from '../../src/engine/kernels/weight-update';
 import type { OptimizerState } from '../../src/engine/reference/optimizer';
 import { productUpdateRef, weightUpdateRef } from '../../src/engine/reference/weight-update';
 import { asF32, BASE_SETTINGS } from './optimizer-settings';
@@ -23,6 +23,8 @@ interface Case {
   method: OptimizerName;
   tied: boolean;
   settings: Partial<OptimizerSettings>;
+  /** B's own step beside W's (matmul_update_twin.wgsl): its self coefficient and settings over W's. */
+  twin?: { self: number; settings: Partial<OptimizerSettings> };
   steps: number;
 }
 
@@ -62,6 +64,26 @@ for (const variant of MATMUL_VARIANTS) {
   }
 }
 
+// B's own step beside W's: one case per variant, cycling the methods, B's decay
+// term (coupled L2), its update noise and a schedule; W keeps momentum or Adam's
+// coupled L2 so that both parameters move.
+const TWIN_OPTIONS: Array<{ method: OptimizerName; settings: Partial<OptimizerSettings>; twin: NonNullable<Case['twin']> }> = [
+  { method: 'momentum', settings: { weightDecay: 0.1 }, twin: { self: -0.8, settings: { lr: 0.3, weightDecay: 0.4, noiseStd: 0.2 } } },
+  { method: 'adam', settings: { lr: 0.01 }, twin: { self: -1, settings: { lr: 0.02, weightDecay: 0.2 } } },
+  { method: 'sgd', settings: { schedule: { warmupSteps: 1, cosineSteps: 5 } }, twin: { self: 0.5, settings: { weightDecay: 0, noiseStd: 0.5 } } },
+];
+const TWIN_SHAPES: Record<MatmulVariant, readonly [number, number, number]> = {
+  scalar: [7, 10, 257],
+  vec4: [20, 12, 36],
+  subgroup: [128, 132, 68],
+  tiled: [33, 130, 129],
+  splitk: [5, 3, 17],
+};
+for (const [vi, variant] of MATMUL_VARIANTS.entries()) {
+  const [rows, nOut, nIn] = TWIN_SHAPES[variant];
+  cases.push({ rows, nOut, nIn, variant, tied: false, ...TWIN_OPTIONS[vi % TWIN_OPTIONS.length], steps: 3 });
+}
+
 const TOL = 1e-5;
 // Adam's bias correction: see optimizer.test.ts.
 const TOL_ADAM = 1e-4;
@@ -71,6 +93,8 @@ interface State {
   mW: Float32Array;
   vW: Float32Array;
   T: Float32Array;
+  mT: Float32Array;
+  vT: Float32Array;
   b: Float32Array;
   mb: Float32Array;
   vb: Float32Array;
@@ -87,21 +111,24 @@ function initialState(c: Case, salt: number): State {
     mW: seededArray(nW, salt + 2, 0.1),
     vW: seededArray(nW, salt + 3, 0.1).map((x) => x * x),
     T: seededArray(nW, salt + 4),
+    mT: seededArray(nW, salt + 8, 0.1),
+    vT: seededArray(nW, salt + 9, 0.1).map((x) => x * x),
     b: seededArray(c.nOut, salt + 5),
     mb: seededArray(c.nOut, salt + 6, 0.1),
     vb: seededArray(c.nOut, salt + 7, 0.1).map((x) => x * x),
   };
 }
 
-async function gpuSteps(ctx: GpuContext, c: Case, init: State, deltas: Float32Array<ArrayBuffer>[], input: Float32Array<ArrayBuffer>, weights: OptimizerSettings, bias: OptimizerSettings): Promise<State> {
+async function gpuSteps(ctx: GpuContext, c: Case, init: State, deltas: Float32Array<ArrayBuffer>[], input: Float32Array<ArrayBuffer>, weights: OptimizerSettings, bias: OptimizerSettings, twin?: OptimizerSettings): Promise<State> {
   const bufs = {
-    W: upload(ctx, init.W), mW: upload(ctx, init.mW), vW: upload(ctx, init.vW), T: upload(ctx, init.T),
+    W: upload(ctx, init.W), mW: upload(ctx, init.mW), vW: upload(ctx, init.vW), T: upload(ctx, init.T), mT: upload(ctx, init.mT), vT: upload(ctx, init.vT),
     b: upload(ctx, init.b), mb: upload(ctx, init.mb), vb: upload(ctx, init.vb),
     delta: upload(ctx, deltas[0]), input: upload(ctx, input), clock: upload(ctx, Uint32Array.of(CLOCK)),
   };
+  const twinStep = c.twin && twin ? { B: bufs.T, m: bufs.mT, v: bufs.vT, settings: twin, self: c.twin.self } : undefined;
   const step = await weightUpdate(ctx, {
     delta: bufs.delta, input: bufs.input, rows: c.rows, nOut: c.nOut, nIn: c.nIn,
-    W: bufs.W, mW: bufs.mW, vW: bufs.vW, b: bufs.b, mb: bufs.mb, vb: bufs.vb, tied: c.tied ? bufs.T : undefined, clock: bufs.clock,
+    W: bufs.W, mW: bufs.mW, vW: bufs.vW, b: bufs.b, mb: bufs.mb, vb: bufs.vb, tied: c.tied ? bufs.T : undefined, twinStep, clock: bufs.clock,
     weights, bias, seed: SEED, stream: STREAM, variant: c.variant,
   });
   for (const [s, d] of deltas.entries()) {
@@ -111,24 +138,27 @@ async function gpuSteps(ctx: GpuContext, c: Case, init: State, deltas: Float32Ar
   }
   const nW = c.nOut * c.nIn;
   const out: State = {
-    W: await readF32(ctx, bufs.W, nW), mW: await readF32(ctx, bufs.mW, nW), vW: await readF32(ctx, bufs.vW, nW), T: await readF32(ctx, bufs.T, nW),
+    W: await readF32(ctx, bufs.W, nW), mW: await readF32(ctx, bufs.mW, nW), vW: await readF32(ctx, bufs.vW, nW),
+    T: await readF32(ctx, bufs.T, nW), mT: await readF32(ctx, bufs.mT, nW), vT: await readF32(ctx, bufs.vT, nW),
     b: await readF32(ctx, bufs.b, c.nOut), mb: await readF32(ctx, bufs.mb, c.nOut), vb: await readF32(ctx, bufs.vb, c.nOut),
   };
   free(ctx, Object.values(bufs));
   return out;
 }
 
-function refSteps(c: Case, init: State, deltas: Float32Array[], input: Float32Array, weights: OptimizerSettings, bias: OptimizerSettings) {
+function refSteps(c: Case, init: State, deltas: Float32Array[], input: Float32Array, weights: OptimizerSettings, bias: OptimizerSettings, twin?: OptimizerSettings) {
   const f64 = (x: Float32Array) => Float64Array.from(x);
   const W: OptimizerState = { P: f64(init.W), M: f64(init.mW), V: f64(init.vW), T: f64(init.T) };
+  const B: OptimizerState = { P: f64(init.T), M: f64(init.mT), V: f64(init.vT) };
   const b: OptimizerState = { P: f64(init.b), M: f64(init.mb), V: f64(init.vb) };
+  const twinStep = c.twin && twin ? { B, settings: asF32(twin), self: Math.fround(c.twin.self) } : undefined;
   for (const [s, delta] of deltas.entries()) {
     weightUpdateRef(W, b, {
       delta, input, rows: c.rows, nOut: c.nOut, nIn: c.nIn, weights: asF32(weights), bias: asF32(bias),
-      tied: c.tied, clock: CLOCK + s, seed: SEED, stream: STREAM,
+      tied: c.tied, twinStep, clock: CLOCK + s, seed: SEED, stream: STREAM,
     });
   }
-  return { W, b };
+  return { W, B, b };
 }
 
 const diff = (a: ArrayLike<number>, b: ArrayLike<number>) => Float64Array.from(a, (x, i) => x - b[i]);
@@ -151,19 +181,32 @@ describe('fused weight update', () => {
     expect(canFuseUpdates(await getContext())).toBe(true);
   });
 
+  it('fits the twin step on this device (lavapipe allows its 12 storage bindings)', async () => {
+    expect(canFuseTwinStep(await getContext())).toBe(true);
+  });
+
+  it('covers every variant with and without a twin step', () => {
+    for (const variant of MATMUL_VARIANTS) {
+      expect(cases.some((c) => c.variant === variant && c.twin)).toBe(true);
+      expect(cases.some((c) => c.variant === variant && !c.twin)).toBe(true);
+    }
+  });
+
   for (const [ci, c] of cases.entries()) {
     const extras = Object.keys(c.settings).join(', ') || 'plain';
-    it(`${c.variant} ${c.rows}x${c.nOut}x${c.nIn} ${c.method}${c.tied ? ' tied' : ''} (${extras})`, async () => {
+    const twinName = c.twin ? ` + B step (self ${c.twin.self}; ${Object.keys(c.twin.settings).join(', ')})` : '';
+    it(`${c.variant} ${c.rows}x${c.nOut}x${c.nIn} ${c.method}${c.tied ? ' tied' : ''} (${extras})${twinName}`, async () => {
       const ctx = await getContext();
       const why = variantUnsupported(ctx, weightGradientShape(c), c.variant);
       expect(why, `${c.variant} should take this shape here`).toBeNull();
       const weights: OptimizerSettings = { ...BASE, method: c.method, ...c.settings };
       const bias: OptimizerSettings = { ...weights, decay: 0, noiseStd: 0 };
+      const twin: OptimizerSettings | undefined = c.twin ? { ...weights, ...c.twin.settings } : undefined;
       const init = initialState(c, 100 * ci);
       const deltas = Array.from({ length: c.steps }, (_, s) => seededArray(c.rows * c.nOut, 1000 * (s + 1) + ci));
       const input = seededArray(c.rows * c.nIn, 5000 + ci);
-      const gpu = await gpuSteps(ctx, c, init, deltas, input, weights, bias);
-      const ref = refSteps(c, init, deltas, input, weights, bias);
+      const gpu = await gpuSteps(ctx, c, init, deltas, input, weights, bias, twin);
+      const ref = refSteps(c, init, deltas, input, weights, bias, twin);
 
       const tol = c.method === 'adam' ? TOL_ADAM : TOL;
       // The change, not just the value: a missing step would hide under W's size.
@@ -180,7 +223,12 @@ describe('fused weight update', () => {
         expect(relErr(gpu.vb, ref.b.V), 'b second moment').toBeLessThanOrEqual(TOL);
       }
       if (c.tied) expectChange(gpu.T, ref.W.T!, init.T, tol, c.steps, 'tied B');
-      else expect(Array.from(gpu.T)).toEqual(Array.from(init.T));
+      else if (c.twin) {
+        expectChange(gpu.T, ref.B.P, init.T, tol, c.steps, "B's own step");
+        if (c.method !== 'sgd') expect(relErr(gpu.mT, ref.B.M), 'B moment').toBeLessThanOrEqual(TOL);
+        if (c.method === 'adam') expect(relErr(gpu.vT, ref.B.V), 'B second moment').toBeLessThanOrEqual(TOL);
+      } else expect(Array.from(gpu.T)).toEqual(Array.from(init.T));
+      if (!c.twin) expect(Array.from(gpu.mT)).toEqual(Array.from(init.mT));
     });
   }
 });

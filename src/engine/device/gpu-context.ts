@@ -69,7 +69,8 @@ export class GpuContext {
       requiredLimits: {
         maxStorageBufferBindingSize: want.maxStorageBufferBindingSize,
         maxBufferSize: want.maxBufferSize,
-        maxStorageBuffersPerShaderStage: Math.min(want.maxStorageBuffersPerShaderStage, 10),
+        // The fused updates bind 10, or 12 with a trained B's step (kernels/weight-update.ts).
+        maxStorageBuffersPerShaderStage: Math.min(want.maxStorageBuffersPerShaderStage, 12),
         maxComputeWorkgroupStorageSize: want.maxComputeWorkgroupStorageSize,
         maxComputeInvocationsPerWorkgroup: want.maxComputeInvocationsPerWorkgroup,
       },

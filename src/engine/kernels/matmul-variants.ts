@@ -33,6 +33,8 @@ export interface VariantKernel {
   source: string;
   /** The same kernel as a fused weight update (matmul_update.wgsl; weight-update.ts). */
   updateSource: string;
+  /** ...whose W update also steps a trained B of its own (matmul_update_twin.wgsl). */
+  updateTwinSource: string;
   /** The bounds-check switches of this shape (override constants, part of the cache key). */
   fits(s: MatmulShape): Record<string, number>;
   /** Workgroups to dispatch. */
@@ -48,6 +50,7 @@ export const VARIANT_KERNELS: Record<MatmulVariant, VariantKernel> = {
     name: 'matmul',
     source: SHADERS.matmul,
     updateSource: SHADERS.matmulUpdate,
+    updateTwinSource: SHADERS.matmulUpdateTwin,
     fits: (s) => ({ FIT_M: bit(s.M % 4 === 0), FIT_N: bit(s.N % 4 === 0) }),
     grid: (s) => [groups(s.N, 32), groups(s.M, 32), 1],
   },
@@ -56,6 +59,7 @@ export const VARIANT_KERNELS: Record<MatmulVariant, VariantKernel> = {
     name: 'matmul_vec4',
     source: SHADERS.matmulVec4,
     updateSource: SHADERS.matmulVec4Update,
+    updateTwinSource: SHADERS.matmulVec4UpdateTwin,
     fits: (s) => ({ FIT_M: bit(s.M % 64 === 0), FIT_N: bit(s.N % 64 === 0) }),
     grid: (s) => [groups(s.N, 64), groups(s.M, 64), 1],
   },
@@ -64,6 +68,7 @@ export const VARIANT_KERNELS: Record<MatmulVariant, VariantKernel> = {
     name: 'matmul_subgroup',
     source: SHADERS.matmulSubgroup,
     updateSource: SHADERS.matmulSubgroupUpdate,
+    updateTwinSource: SHADERS.matmulSubgroupUpdateTwin,
     fits: (s) => ({ FIT_M: bit(s.M % 128 === 0), FIT_N: bit(s.N % 32 === 0) }),
     grid: (s) => [groups(s.N, 32), groups(s.M, 128), 1],
   },
@@ -71,6 +76,7 @@ export const VARIANT_KERNELS: Record<MatmulVariant, VariantKernel> = {
     name: 'matmul_tiled',
     source: SHADERS.matmulTiled,
     updateSource: SHADERS.matmulTiledUpdate,
+    updateTwinSource: SHADERS.matmulTiledUpdateTwin,
     fits: (s) => ({ FIT_M: bit(s.M % 128 === 0), FIT_N: bit(s.N % 128 === 0), FIT_K: bit(s.K % 8 === 0) }),
     grid: (s) => [groups(s.N, 128), groups(s.M, 128), 1],
   },
@@ -78,6 +84,7 @@ export const VARIANT_KERNELS: Record<MatmulVariant, VariantKernel> = {
     name: 'matmul_splitk',
     source: SHADERS.matmulSplitk,
     updateSource: SHADERS.matmulSplitkUpdate,
+    updateTwinSource: SHADERS.matmulSplitkUpdateTwin,
     fits: (s) => ({ FIT_M: bit(s.M % 32 === 0), FIT_N: bit(s.N % 32 === 0) }),
     grid: (s) => [groups(s.N, 32), groups(s.M, 32), 1],
   },

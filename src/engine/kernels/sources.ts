@@ -8,6 +8,8 @@ import matmulSubgroup from '../../shaders/matmul_subgroup.wgsl?raw';
 import matmulTiled from '../../shaders/matmul_tiled.wgsl?raw';
 import matmulSplitk from '../../shaders/matmul_splitk.wgsl?raw';
 import matmulCommon from '../../shaders/matmul_common.wgsl?raw';
+import matmulUpdateTwin from '../../shaders/matmul_update_twin.wgsl?raw';
+import matmulUpdateNoTwin from '../../shaders/matmul_update_no_twin.wgsl?raw';
 import matmulScalarOperands from '../../shaders/matmul_scalar_operands.wgsl?raw';
 import columnSum from '../../shaders/column_sum.wgsl?raw';
 import outputLoss from '../../shaders/output_loss.wgsl?raw';
@@ -44,7 +46,8 @@ import bpstdpError from '../../shaders/bpstdp_error.wgsl?raw';
 import spikeCountMetrics from '../../shaders/spike_count_metrics.wgsl?raw';
 import confusionMatrix from '../../shaders/confusion_matrix.wgsl?raw';
 
-const matmulUpdateSnippet = random + optimizerMath + matmulUpdate;
+const matmulUpdateSnippet = random + optimizerMath + matmulUpdate + matmulUpdateNoTwin;
+const matmulUpdateTwinSnippet = random + optimizerMath + matmulUpdate + matmulUpdateTwin;
 
 export const SHADERS = {
   matmul: activations + matmulCommon + matmulScalarOperands + matmul,
@@ -60,6 +63,12 @@ export const SHADERS = {
   matmulSubgroupUpdate: matmulSubgroup + matmulUpdateSnippet,
   matmulTiledUpdate: matmulUpdateSnippet + matmulScalarOperands + matmulTiled,
   matmulSplitkUpdate: matmulUpdateSnippet + matmulScalarOperands + matmulSplitk,
+  // ...and with a trained B's own step beside W's (matmul_update_twin.wgsl).
+  matmulUpdateTwin: matmulUpdateTwinSnippet + matmulScalarOperands + matmul,
+  matmulVec4UpdateTwin: matmulUpdateTwinSnippet + matmulVec4,
+  matmulSubgroupUpdateTwin: matmulSubgroup + matmulUpdateTwinSnippet,
+  matmulTiledUpdateTwin: matmulUpdateTwinSnippet + matmulScalarOperands + matmulTiled,
+  matmulSplitkUpdateTwin: matmulUpdateTwinSnippet + matmulScalarOperands + matmulSplitk,
   columnSum,
   outputLoss: batchMetrics + outputLoss,
   gatherBatch,

@@ -7,6 +7,9 @@ import { OPTIMIZERS, type OptimizerSettings, optimizerSettingsFields } from './o
 /** Storage buffers one fused update binds (matmul_update.wgsl): the devices that allow fewer run the unfused path. */
 export const WEIGHT_UPDATE_STORAGE_BINDINGS = 10;
 
+/** ...and with B's own step beside W's (matmul_update_twin.wgsl): B's moments make 12. */
+export const TWIN_STEP_STORAGE_BINDINGS = 12;
+
 
 export interface WeightUpdateArgs {
   /** The layer's delta, rows x nOut (means over the batch). */
@@ -24,6 +27,8 @@ export interface WeightUpdateArgs {
   vb: GPUBuffer;
   /** Kolen-Pollack: B (W^T's shape), which receives the same step. */
   tied?: GPUBuffer;
+  /** A trained B stepped beside W from a gradient that needs no batch (ProductUpdateArgs.twinStep). */
+  twinStep?: TwinStep;
   clock: GPUBuffer;
   weights: OptimizerSettings;
   /** The bias's settings: same method as the weights', no update noise. */
@@ -37,13 +42,33 @@ export interface WeightUpdateArgs {
 
 export interface WeightUpdateStep {
   dispatch: Dispatch;
-  /** Rewrites both settings (rates, coefficients, schedule); takes effect from the next submit. */
-  update(weights: OptimizerSettings, bias: OptimizerSettings): void;
+  /** Rewrites the settings (rates, coefficients, schedule), B's with a twin step; takes effect from the next submit. */
+  update(weights: OptimizerSettings, bias: OptimizerSettings, twin?: OptimizerSettings): void;
+}
+
+/**
+ * A trained B (the parameter's transposed shape) that takes its own optimiser
+ * step in the parameter's update, from weight_decay B + self W^T with W read
+ * before its step: a gradient that needs no batch (symmetric alignment's decay
+ * and self terms, or update noise alone). Its settings carry the decay term as
+ * coupled L2 and its update noise.
+ */
+export interface TwinStep {
+  B: GPUBuffer;
+  m: GPUBuffer;
+  v: GPUBuffer;
+  settings: OptimizerSettings;
+  self: number;
 }
 
 /** Whether this device can bind a fused update, or needs the separate gradient and optimiser dispatches. */
 export function canFuseUpdates(ctx: GpuContext): boolean {
   return ctx.limits.maxStorageBuffersPerShaderStage >= WEIGHT_UPDATE_STORAGE_BINDINGS;
+}
+
+/** Whether this device can bind a fused update with B's own step (a TwinStep). */
+export function canFuseTwinStep(ctx: GpuContext): boolean {
+  return ctx.limits.maxStorageBuffersPerShaderStage >= TWIN_STEP_STORAGE_BINDINGS;
 }
 
 /** The product the update computes, dW = delta^T input (nOut x nIn over the batch). */
@@ -61,14 +86,14 @@ export async function weightUpdate(ctx: GpuContext, a: WeightUpdateArgs): Promis
   checkSettings(a.weights, a.bias);
   const step = await productUpdate(ctx, {
     left: a.delta, right: a.input, rows: a.rows, M: a.nOut, N: a.nIn, param: a.W, m: a.mW, v: a.vW,
-    bias: { b: a.b, mb: a.mb, vb: a.vb, settings: a.bias }, tied: a.tied, clock: a.clock, settings: a.weights,
+    bias: { b: a.b, mb: a.mb, vb: a.vb, settings: a.bias }, tied: a.tied, twinStep: a.twinStep, clock: a.clock, settings: a.weights,
     seed: a.seed, stream: a.stream, variant: a.variant, label: a.label ?? 'weight_update',
   });
   return {
     dispatch: step.dispatch,
-    update(weights, bias) {
+    update(weights, bias, twin) {
       checkSettings(weights, bias);
-      step.update(weights, bias);
+      step.update(weights, bias, twin);
     },
   };
 }
@@ -90,6 +115,8 @@ export interface ProductUpdateArgs {
   bias?: { b: GPUBuffer; mb: GPUBuffer; vb: GPUBuffer; settings: OptimizerSettings };
   /** Kolen-Pollack: the param's transposed twin, which receives the same step. */
   tied?: GPUBuffer;
+  /** A trained B with its own step beside the param's (not with `tied`); needs canFuseTwinStep. */
+  twinStep?: TwinStep;
   clock: GPUBuffer;
   settings: OptimizerSettings;
   seed: number;
@@ -100,8 +127,11 @@ export interface ProductUpdateArgs {
 
 export interface ProductUpdateStep {
   dispatch: Dispatch;
-  /** New settings (the bias's ignored without a bias); the method and noise on/off are fixed. */
-  update(settings: OptimizerSettings, bias?: OptimizerSettings): void;
+  /**
+   * New settings (the bias's ignored without a bias, the twin's without a twin
+   * step); the method and noise on/off are fixed.
+   */
+  update(settings: OptimizerSettings, bias?: OptimizerSettings, twin?: OptimizerSettings): void;
 }
 
 /**
@@ -113,10 +143,12 @@ export async function productUpdate(ctx: GpuContext, a: ProductUpdateArgs): Prom
   const shape: MatmulShape = { M: a.M, N: a.N, K: a.rows, transA: true };
   const variant = resolveVariant(ctx, { ...shape, A: a.left, B: a.right, C: a.param, variant: a.variant });
   const v = VARIANT_KERNELS[variant];
+  const twin = a.twinStep;
+  if (twin) checkTwinStep(ctx, a);
   const kernel = await ctx.pipelines.get({
-    name: `${v.name}_update`,
-    source: v.updateSource,
-    bindings: ['uniform', 'read', 'read', 'read', 'write', 'write', 'uniform', 'write', 'write', 'write', 'write', 'write'],
+    name: twin ? `${v.name}_update_twin` : `${v.name}_update`,
+    source: twin ? v.updateTwinSource : v.updateSource,
+    bindings: ['uniform', 'read', 'read', 'read', 'write', 'write', 'uniform', 'write', 'write', 'write', 'write', 'write', ...(twin ? (['write', 'write'] as const) : [])],
     constants: {
       TRANS_A: 1,
       TRANS_B: 0,
@@ -124,28 +156,44 @@ export async function productUpdate(ctx: GpuContext, a: ProductUpdateArgs): Prom
       TIED: a.tied ? 1 : 0,
       NOISE: a.settings.noiseStd > 0 ? 1 : 0,
       BIAS_GRAD: a.bias ? 1 : 0,
+      ...(twin ? { TWIN_NOISE: twin.settings.noiseStd > 0 ? 1 : 0 } : {}),
       ...v.fits(shape),
     },
   });
-  const product = ctx.uniform(`${a.label}.params`, packUniforms([['u32', shape.M], ['u32', shape.N], ['u32', shape.K], ['f32', a.alpha ?? 1], ['f32', 0]]));
-  const settingsOf = (s: OptimizerSettings, bias = a.bias?.settings ?? s) =>
-    packUniforms([...optimizerSettingsFields(s, a.seed, a.stream), ...optimizerSettingsFields(bias, a.seed, 0)]);
+  const product = ctx.uniform(`${a.label}.params`, packUniforms([['u32', shape.M], ['u32', shape.N], ['u32', shape.K], ['f32', a.alpha ?? 1], ['f32', twin?.self ?? 0]]));
+  // B's step draws its noise as B's separate step would: B's element index in the param's stream.
+  const settingsOf = (s: OptimizerSettings, bias = a.bias?.settings ?? s, twinSettings = twin?.settings ?? s) =>
+    packUniforms([
+      ...optimizerSettingsFields(s, a.seed, a.stream),
+      ...optimizerSettingsFields(bias, a.seed, 0),
+      ...optimizerSettingsFields(twinSettings, a.seed, a.stream),
+    ]);
   const settings = ctx.uniform(`${a.label}.settings`, settingsOf(a.settings));
   const dummy = (what: string) => ctx.dummy(`weight_update.${what}`);
-  const tied = a.tied ?? dummy('tied');
+  const tied = a.tied ?? twin?.B ?? dummy('tied');
   const bias = a.bias ? [a.bias.b, a.bias.mb, a.bias.vb] : [dummy('bias'), dummy('bias_m'), dummy('bias_v')];
-  const buffers = [product, a.left, a.right, a.clock, a.param, a.m, settings, a.v, tied, ...bias];
+  const buffers = [product, a.left, a.right, a.clock, a.param, a.m, settings, a.v, tied, ...bias, ...(twin ? [twin.m, twin.v] : [])];
   const dispatch = makeDispatch(ctx.device, kernel, buffers, v.grid(shape), a.label);
-  const { method, noiseStd } = a.settings;
+  const fixed = [a.settings, ...(twin ? [twin.settings] : [])];
   return {
     dispatch,
-    update(next, nextBias) {
-      if (next.method !== method || (next.noiseStd > 0) !== (noiseStd > 0)) {
+    update(next, nextBias, nextTwin) {
+      const now = [next, ...(twin ? [nextTwin ?? twin.settings] : [])];
+      if (now.some((s, i) => s.method !== fixed[i].method || (s.noiseStd > 0) !== (fixed[i].noiseStd > 0))) {
         throw new Error('optimizer method and noise on/off are fixed when the network is built');
       }
-      ctx.device.queue.writeBuffer(settings, 0, settingsOf(next, nextBias ?? next));
+      ctx.device.queue.writeBuffer(settings, 0, settingsOf(next, nextBias ?? next, nextTwin ?? twin?.settings ?? next));
     },
   };
+}
+
+/** A twin step shares the param's method (one METHOD) and leaves the param itself noise-free. */
+function checkTwinStep(ctx: GpuContext, a: ProductUpdateArgs): void {
+  const has = ctx.limits.maxStorageBuffersPerShaderStage;
+  if (!canFuseTwinStep(ctx)) throw new Error(`a twin step binds ${TWIN_STEP_STORAGE_BINDINGS} storage buffers and this device allows ${has}`);
+  if (a.tied) throw new Error('a tied twin takes the same step as its param, not one of its own');
+  if (a.twinStep!.settings.method !== a.settings.method) throw new Error('a twin step uses its param\'s optimiser method');
+  if (a.settings.noiseStd > 0) throw new Error('with a twin step, update noise goes to the twin (its own settings), not the param');
 }
 
 function checkSettings(weights: OptimizerSettings, bias: OptimizerSettings): void {

@@ -17,16 +17,27 @@ export interface WeightUpdateRefArgs {
   bias: OptimizerSettings;
   /** Kolen-Pollack: W.T (nIn x nOut) receives the same step. */
   tied: boolean;
+  /**
+   * A trained B (nIn x nOut) with its own step from weightDecay B + self W^T,
+   * W before its step (matmul_update_twin.wgsl): optimizer.wgsl's regularised
+   * step with no stored gradient.
+   */
+  twinStep?: { B: OptimizerState; settings: OptimizerSettings; self: number };
   clock: number;
   seed: number;
   stream: number;
 }
 
-/** Applies one step in place: W (and, tied, its twin T) and b with their moments. */
+/** Applies one step in place: W (and, tied, its twin T; or a twin step's B) and b with their moments. */
 export function weightUpdateRef(W: OptimizerState, b: OptimizerState, a: WeightUpdateRefArgs): { gW: Float64Array; gb: Float64Array } {
   const gW = matmulRef({ M: a.nOut, N: a.nIn, K: a.rows, A: a.delta, B: a.input, transA: true }).C;
   const gb = columnSumRef(a.delta, a.rows, a.nOut);
   const at = { rows: a.nOut, cols: a.nIn, clock: a.clock, seed: a.seed };
+  const t = a.twinStep;
+  if (t) {
+    const regularizer = { p: 0, w: t.self, S: W.P };
+    optimizerStepRef({ ...t.B, T: undefined }, [], { rows: a.nIn, cols: a.nOut, clock: a.clock, seed: a.seed, settings: t.settings, stream: a.stream, regularizer, readGrad: false });
+  }
   optimizerStepRef(a.tied ? W : { ...W, T: undefined }, gW, { ...at, settings: a.weights, stream: a.stream });
   optimizerStepRef(b, gb, { ...at, rows: 1, cols: a.nOut, settings: a.bias, stream: 0 });
   return { gW, gb };
