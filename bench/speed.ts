@@ -223,10 +223,11 @@ function markdown(r: SpeedReport): string {
       '(kernels/weight-update.ts), with Kolen-Pollack\'s tied B in the same pass and sign symmetry reading kappa sign(W) in its delta product, ' +
       'so bp, fa, dfa, ss and kp take gather + 3 forward + loss + 2 deltas + 3 updates. ' +
       'Rules that train B add one B step per layer. wm, ia and aa, whose activity terms are one product, take it in that product: the same fused kernel without a bias ' +
-      'applies the optimiser to B (productUpdate), the decay term as coupled L2; before it wm computes Y = X Wᵀ (2 per layer), ' +
-      'and ia and aa Y and then Y Bᵀ or X B (3 per layer). sa\'s gradient needs no batch (decay and self): it keeps a separate optimiser step per layer. ' +
-      'These rules stay above the bound: meeting it needs every layer\'s B step in one or two dispatches, binding all layers\' B and moments at once ' +
-      '(a parameter arena bound as slices), while B\'s step inside W\'s fused update would bind 12 (sa) or 13 (wm) storage buffers where browsers promise 8 to 10.',
+      'applies the optimiser to B (productUpdate), the decay term as coupled L2, and Y = X Wᵀ comes out of the forward matmul (its product before the bias), ' +
+      'so wm adds 1 per layer and ia and aa 2 (Y Bᵀ or X B, then the step). sa\'s gradient needs no batch (decay and self): B takes its own optimiser step ' +
+      'inside W\'s fused update (matmul_update_twin.wgsl), which binds 12 storage buffers (where a device allows fewer, sa keeps a separate step per layer). ' +
+      'wm, ia and aa stay above the bound: wm needs one more dispatch saved (say, the gather folded into the first forward product), ia and aa every ' +
+      'layer\'s B step in one or two dispatches, binding all layers\' B and moments at once (a parameter arena bound as slices).',
     '',
   ];
   if (r.spiking) {

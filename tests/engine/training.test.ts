@@ -71,6 +71,40 @@ describe('determinism', () => {
   });
 });
 
+// The step structure bench:speed reports (bench/results/speed.md): on a 3-layer
+// network the bound is 3 per layer plus 3 = 12. Rules that keep B fixed or
+// tied take gather + 3 forward + loss + 2 deltas + 3 updates; wm, ia and aa add B's
+// terms and fused step per layer, with Y = X W^T from the forward product; sa's B
+// steps inside W's update (12 storage bindings, which lavapipe allows).
+describe('dispatches per training step', () => {
+  const EXPECTED: Record<string, number> = { bp: 10, fa: 10, dfa: 10, ss: 10, wm: 13, ia: 16, sa: 10, aa: 16, kp: 10 };
+  test('every rule, 784-64-32-10, fused updates', async () => {
+    const ctx = await getContext();
+    const counts: Record<string, number> = {};
+    for (const rule of RULES) {
+      const trainer = await Trainer.create(ctx, gpuMnist, resolveConfig({ rule: rule.id, hidden: [64, 32], batchSize: 32 }));
+      const d = trainer.dispatchCounts;
+      counts[rule.id] = d.train + d.update;
+      trainer.destroy();
+    }
+    expect(counts).toEqual(EXPECTED);
+  });
+
+  test('white-noise input computes Y itself; separate updates add the gradients and optimiser steps back', async () => {
+    const ctx = await getContext();
+    const count = async (config: ConfigInput, options = {}) => {
+      const trainer = await Trainer.create(ctx, gpuMnist, resolveConfig({ hidden: [64, 32], batchSize: 32, ...config }), options);
+      const d = trainer.dispatchCounts;
+      trainer.destroy();
+      return d.train + d.update;
+    };
+    // Per layer: the noise, Y = X W^T, and the fused B step.
+    expect(await count({ rule: 'wm', feedbackInput: 'noise' })).toBe(10 + 3 * 3);
+    // Per layer: gW, gb and the optimiser steps of W, b and B (sa's B has no stored terms).
+    expect(await count({ rule: 'sa' }, { fuseUpdates: false })).toBe(7 + 3 * 5);
+  });
+});
+
 describe('metric records', () => {
   test('come every metricsEvery steps, even below the steps recorded per submit', async () => {
     const records = await run({ rule: 'fa', seed: 2 }, 10, 1);

@@ -56,13 +56,25 @@ export function fusesFeedbackStep(c: Coefficients): boolean {
 }
 
 /**
+ * Where the forward pass should also store a layer's Y = X W^T (the forward
+ * product before its bias, matmul's `product`): when X is the layer's input
+ * batch and amp or null reads Y. Null when the terms need no Y or compute it
+ * from noise themselves.
+ */
+export function forwardProductBuffer(ctx: GpuContext, layer: DenseLayer, batch: BatchBuffers, c: Coefficients, input: FeedbackInput): GPUBuffer | null {
+  if (!usesActivity(c) || input.kind !== 'activity' || !(c.amp || c.null)) return null;
+  return ctx.buffers.storage(`feedback${layer.index}.Y`, batch.rows * layer.nOut);
+}
+
+/**
  * The activity terms of grad_B of R = sum_p c_p P_p(W, B, x) (rules/primitives.ts):
  *   amp:          -(c_amp / N) X^T Y
  *   sparse:       (2 c_sparse / N) X^T (X B)
  *   null:         (2 c_null / N) (Y B^T)^T Y
  * (decay and self need no batch: B's optimiser step adds them, regularizerGradient).
  * X is the layer's input batch or fresh white noise of the same shape, and
- * Y = X W^T (no bias: docs/rules.md). Terms that share an operand share a product.
+ * Y = X W^T (no bias: docs/rules.md), `forwardY` when the forward pass stored
+ * it (forwardProductBuffer). Terms that share an operand share a product.
  */
 export async function feedbackTerms(
   ctx: GpuContext,
@@ -71,6 +83,7 @@ export async function feedbackTerms(
   c: Coefficients,
   input: FeedbackInput,
   clock: GPUBuffer,
+  forwardY: GPUBuffer | null = null,
 ): Promise<FeedbackTerms> {
   const B = layer.B!;
   const N = batch.rows;
@@ -87,8 +100,8 @@ export async function feedbackTerms(
     before.push(fillNoise(ctx, { out: X, clock, n: N * nIn, std: input.noiseStd, seed: input.seed, stream: NOISE_STREAM.input + layer.index, label: `${name}.noise` }));
   }
   // Only amp and null read Y.
-  let Y: GPUBuffer | null = null;
-  if (c.amp || c.null) {
+  let Y: GPUBuffer | null = forwardY;
+  if ((c.amp || c.null) && !Y) {
     Y = r.storage(`${name}.Y`, N * nOut);
     before.push(matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B: layer.W, C: Y, transB: true, label: `${name}.Y` }));
   }
@@ -127,8 +140,9 @@ export async function storedFeedbackGradient(
   c: Coefficients,
   input: FeedbackInput,
   clock: GPUBuffer,
+  forwardY: GPUBuffer | null = null,
 ): Promise<Dispatch[]> {
-  const { before, products } = await feedbackTerms(ctx, layer, batch, c, input, clock);
+  const { before, products } = await feedbackTerms(ctx, layer, batch, c, input, clock, forwardY);
   const name = `feedback${layer.index}`;
   const stores = products.map(({ left, right, alpha }, i) =>
     matmul(ctx, {

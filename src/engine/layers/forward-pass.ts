@@ -3,10 +3,13 @@ import type { GpuContext } from '../device/gpu-context';
 import { matmul } from '../kernels/matmul';
 import { type BatchBuffers, layerInput, type RateNetwork } from './network';
 
-/** a_l = h_{l-1} W_l^T + b_l, h_l = f(a_l): one fused matmul per layer. */
-export async function forwardPass(ctx: GpuContext, net: RateNetwork, batch: BatchBuffers, label: string): Promise<Dispatch[]> {
+/**
+ * a_l = h_{l-1} W_l^T + b_l, h_l = f(a_l): one fused matmul per layer.
+ * `products[i]`, where given, also receives layer i + 1's h_{l-1} W_l^T (a trained B's Y).
+ */
+export async function forwardPass(ctx: GpuContext, net: RateNetwork, batch: BatchBuffers, label: string, products: readonly (GPUBuffer | null)[] = []): Promise<Dispatch[]> {
   return Promise.all(
-    net.layers.map((layer) =>
+    net.layers.map((layer, i) =>
       matmul(ctx, {
         M: batch.rows,
         N: layer.nOut,
@@ -15,7 +18,7 @@ export async function forwardPass(ctx: GpuContext, net: RateNetwork, batch: Batc
         B: layer.W,
         C: batch.pre[layer.index - 1],
         transB: true,
-        epilogue: { kind: 'bias-act', bias: layer.b, act: layer.act, activations: batch.post[layer.index - 1] },
+        epilogue: { kind: 'bias-act', bias: layer.b, act: layer.act, activations: batch.post[layer.index - 1], ...(products[i] ? { product: products[i]! } : {}) },
         label: `${label}.forward${layer.index}`,
       }),
     ),

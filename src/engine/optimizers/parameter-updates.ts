@@ -105,12 +105,20 @@ export async function parameterUpdates(
   return [...(await feedbackUpdates(ctx, net, rule, clock, seed, s, feedback)), ...(await Promise.all(steps))];
 }
 
+/** B's settings in a fused step: the regulariser's decay term p B as coupled L2. */
+function withDecayTerm(s: OptimizerSettings, feedback: FeedbackGradient): OptimizerSettings {
+  return { ...s, weightDecay: s.weightDecay + (feedback.regularizer?.p ?? 0) };
+}
+
 /**
  * The same updates with each layer's W and b in one dispatch (kernels/weight-update.ts):
  * the weight-gradient matmul applies the optimiser as its epilogue, reading the
  * step's deltas and inputs from `batch`, so gW and gb are never stored.
- * Kolen-Pollack's B takes its tied step in the same pass; a trained B keeps
- * its separate step unless `feedback` is null (fusedFeedbackUpdates steps it).
+ * Kolen-Pollack's B takes its tied step in the same pass. A trained B takes
+ * its separate step; or, with `besideW` and a gradient that needs no batch
+ * (decay and self: symmetric alignment), its own step in W's pass (a TwinStep,
+ * where the device binds 12 storage buffers); or none when `feedback` is null
+ * (fusedFeedbackUpdates steps it).
  */
 export async function fusedParameterUpdates(
   ctx: GpuContext,
@@ -122,9 +130,16 @@ export async function fusedParameterUpdates(
   seed: number,
   stepsPerEpoch: number,
   feedback: FeedbackGradient | null = STORED_FEEDBACK_GRADIENT,
+  besideW = false,
 ): Promise<ParameterUpdate[]> {
   const s = parameterSettings(config, rule, stepsPerEpoch);
+  const twin = feedback !== null && besideW;
+  if (twin && feedback.readGrad) throw new Error("B's step beside W's reads no stored gradient: its activity terms need their own products");
   const steps = net.layers.map(async (layer): Promise<ParameterUpdate> => {
+    const trainedB = twin && layer.gB && !rule.tied;
+    const twinStep = trainedB
+      ? { B: layer.B!, m: layer.mB!, v: layer.vB!, settings: withDecayTerm(s.feedback, feedback), self: feedback.regularizer?.w ?? 0 }
+      : undefined;
     const step = await weightUpdate(ctx, {
       delta: batch.delta[layer.index - 1],
       input: layerInput(batch, layer.index),
@@ -138,6 +153,7 @@ export async function fusedParameterUpdates(
       mb: layer.mb,
       vb: layer.vb,
       tied: rule.tied ? layer.B! : undefined,
+      twinStep,
       clock,
       weights: s.weights,
       bias: s.bias,
@@ -145,9 +161,12 @@ export async function fusedParameterUpdates(
       stream: NOISE_STREAM.update + layer.index,
       label: `layer${layer.index}.update`,
     });
-    return { dispatch: step.dispatch, update: (next) => step.update(next.weights, next.bias) };
+    return {
+      dispatch: step.dispatch,
+      update: (next) => step.update(next.weights, next.bias, twinStep ? withDecayTerm(next.feedback, feedback!) : undefined),
+    };
   });
-  const separateB = feedback ? await feedbackUpdates(ctx, net, rule, clock, seed, s, feedback) : [];
+  const separateB = feedback && !twin ? await feedbackUpdates(ctx, net, rule, clock, seed, s, feedback) : [];
   return [...separateB, ...(await Promise.all(steps))];
 }
 
@@ -170,9 +189,8 @@ export async function fusedFeedbackUpdates(
   stepsPerEpoch: number,
   feedback: FeedbackGradient,
 ): Promise<ParameterUpdate[]> {
-  const { p, w } = feedback.regularizer ?? { p: 0, w: 0 };
-  if (w !== 0) throw new Error("a fused B step cannot add the self term's W^T: B needs its separate step");
-  const withDecay = (s: OptimizerSettings): OptimizerSettings => ({ ...s, weightDecay: s.weightDecay + p });
+  if (feedback.regularizer?.w) throw new Error("a fused B step cannot add the self term's W^T: B needs its separate step");
+  const withDecay = (s: OptimizerSettings): OptimizerSettings => withDecayTerm(s, feedback);
   const s = parameterSettings(config, rule, stepsPerEpoch);
   const steps = net.layers.map(async (layer, i): Promise<ParameterUpdate> => {
     const { left, right, alpha } = products[i];

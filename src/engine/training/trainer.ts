@@ -7,14 +7,14 @@ import { gatherBatch } from '../kernels/gather-batch';
 import { outputLoss } from '../kernels/output-loss';
 import { angleDegrees } from '../kernels/dot-products';
 import { backwardPass } from '../layers/backward-pass';
-import { type FeedbackProduct, feedbackTerms, fusesFeedbackStep, regularizerGradient, storedFeedbackGradient } from '../layers/feedback-update';
+import { type FeedbackProduct, feedbackTerms, forwardProductBuffer, fusesFeedbackStep, regularizerGradient, storedFeedbackGradient } from '../layers/feedback-update';
 import { forwardPass } from '../layers/forward-pass';
 import { initialParameters } from '../layers/init';
 import { type BatchBuffers, RateNetwork } from '../layers/network';
 import { alignmentProbes } from '../metrics/alignment-probes';
 import { layerSlot, metricsFloats, TEST_SLOT, TRAIN_SLOT } from '../metrics/layout';
 import { MetricsReader } from '../metrics/metrics-reader';
-import { canFuseUpdates, WEIGHT_UPDATE_STORAGE_BINDINGS } from '../kernels/weight-update';
+import { canFuseTwinStep, canFuseUpdates, WEIGHT_UPDATE_STORAGE_BINDINGS } from '../kernels/weight-update';
 import { fusedFeedbackUpdates, fusedParameterUpdates, type ParameterUpdate, parameterSettings, parameterUpdates } from '../optimizers/parameter-updates';
 import { Rng } from '../rng';
 import { findRule } from '../rules/registry';
@@ -374,8 +374,11 @@ async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepPa
   const rule = findRule(config.rule);
   const coefficients: Coefficients = { ...rule.regularizer, ...config.coefficients };
   const { data, train, clock, metrics, order, noiseSeed, stepsPerEpoch } = parts;
-  // A trained B whose activity terms are one product takes its step inside that product.
+  // A trained B whose activity terms are one product takes its step inside that product;
+  // one whose gradient needs no batch (sa) takes it in W's update, where the device binds 12.
   const fuseB = fused && needsFeedbackGrad(rule, config) && fusesFeedbackStep(coefficients);
+  const gradient = regularizerGradient(coefficients);
+  const besideW = fused && needsFeedbackGrad(rule, config) && !gradient.readGrad && canFuseTwinStep(ctx);
   const feedbackProducts: FeedbackProduct[] = [];
   const buffers = new BufferGroup(ctx.buffers);
   try {
@@ -391,30 +394,33 @@ async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepPa
           loss: config.loss, tick: true, label: 'train.loss',
         });
         const feedback: Dispatch[] = [];
+        // B's Y = X W^T, where its terms read it from the layer's input, comes out of the forward product.
+        const forwardY: (GPUBuffer | null)[] = [];
         if (needsFeedbackGrad(rule, config)) {
           const input = { kind: config.feedbackInput, noiseStd: config.feedbackNoiseStd, seed: noiseSeed };
           for (const layer of net.layers) {
+            const Y = forwardProductBuffer(ctx, layer, train, coefficients, input);
+            forwardY.push(Y);
             if (fuseB) {
-              const terms = await feedbackTerms(ctx, layer, train, coefficients, input, clock);
+              const terms = await feedbackTerms(ctx, layer, train, coefficients, input, clock, Y);
               feedback.push(...terms.before);
               feedbackProducts.push(terms.products[0]);
             } else {
-              feedback.push(...(await storedFeedbackGradient(ctx, layer, train, coefficients, input, clock)));
+              feedback.push(...(await storedFeedbackGradient(ctx, layer, train, coefficients, input, clock, Y)));
             }
           }
         }
         const backward = await backwardPass(ctx, net, train, rule.feedback, { weightGradients: !fused });
-        return [gather, ...(await forwardPass(ctx, net, train, 'train')), loss, ...backward, ...feedback];
+        return [gather, ...(await forwardPass(ctx, net, train, 'train', forwardY)), loss, ...backward, ...feedback];
       });
       const probeStep = await alignmentProbes(ctx, net, train, rule.feedback, metrics, options.bpAngles);
-      const gradient = regularizerGradient(coefficients);
       const updates = fuseB
         ? [
             ...(await fusedFeedbackUpdates(ctx, net, feedbackProducts, train.rows, config, rule, clock, noiseSeed, stepsPerEpoch, gradient)),
             ...(await fusedParameterUpdates(ctx, net, train, config, rule, clock, noiseSeed, stepsPerEpoch, null)),
           ]
         : fused
-          ? await fusedParameterUpdates(ctx, net, train, config, rule, clock, noiseSeed, stepsPerEpoch, gradient)
+          ? await fusedParameterUpdates(ctx, net, train, config, rule, clock, noiseSeed, stepsPerEpoch, gradient, besideW)
           : await parameterUpdates(ctx, net, config, rule, clock, noiseSeed, stepsPerEpoch, gradient);
       return { trainStep, probeStep, updates };
     }, buffers);
