@@ -7,14 +7,16 @@
 //   - the app itself (index.html, default preset): time from navigation to the
 //     first training record with Play pressed as soon as it is enabled, the
 //     dataset already in the HTTP cache, split by the session's phase events,
-//     and the animation frames the page drew meanwhile (does compiling block it?).
+//     and the animation frames the page drew meanwhile (does compiling block it?);
+//     from the dev server (`npm run dev`) and from the built site (`npm run build`,
+//     what a shared link opens), served by `vite preview`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { createServer, type Plugin, type ViteDevServer } from 'vite';
+import { build, createServer, type Plugin, preview, type PreviewServer, type ViteDevServer } from 'vite';
 import type { FirstStepPage, PeerOptions, PeerReport } from './speed-page/results';
 
 export type { FirstStepPage, PeerOptions, PeerReport } from './speed-page/results';
@@ -41,7 +43,10 @@ export interface BrowserSpeedOptions {
 export interface BrowserSpeed {
   browser: string;
   peer: PeerReport;
+  /** The app from Vite's dev server. */
   firstStep: FirstStepPage;
+  /** The app built (vite build) and served as static files (vite preview). */
+  firstStepBuilt: FirstStepPage;
 }
 
 /** A dataset request as the dev server saw it: 304 means the browser had the bytes and revalidated. */
@@ -50,18 +55,38 @@ interface DatasetHit {
   status: number;
 }
 
-/** Notes every request for a dataset file and the status the server answered. */
+/** Notes every request for a dataset file and the status the server answered (dev and preview servers). */
 function datasetLog(hits: DatasetHit[]): Plugin {
+  const note = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    const url = req.url ?? '';
+    if (url.includes('/datasets/')) res.on('finish', () => hits.push({ url, status: res.statusCode }));
+    next();
+  };
   return {
     name: 'bench-dataset-log',
     configureServer(server) {
-      server.middlewares.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
-        const url = req.url ?? '';
-        if (url.includes('/datasets/')) res.on('finish', () => hits.push({ url, status: res.statusCode }));
-        next();
-      });
+      server.middlewares.use(note);
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(note);
     },
   };
+}
+
+/** Builds the site into a temporary folder and serves it as static files (vite preview). */
+async function startBuiltSite(root: string, hits: DatasetHit[], outDir: string): Promise<{ server: PreviewServer; origin: string }> {
+  const configFile = join(root, 'vite.config.ts');
+  await build({ root, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  const server = await preview({
+    root,
+    configFile,
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false },
+    plugins: [datasetLog(hits)],
+  });
+  const { port } = server.httpServer.address() as AddressInfo;
+  return { server, origin: `http://localhost:${port}/` };
 }
 
 async function startServer(root: string, hits: DatasetHit[]): Promise<{ server: ViteDevServer; origin: string }> {
@@ -235,6 +260,8 @@ export async function browserSpeed(options: BrowserSpeedOptions): Promise<Browse
   const { server, origin } = await startServer(options.root, hits);
   const profile = mkdtempSync(join(tmpdir(), 'plasticity-speed-'));
   let context: BrowserContext | null = null;
+  let built: { server: PreviewServer; origin: string } | null = null;
+  const siteDir = mkdtempSync(join(tmpdir(), 'plasticity-site-'));
   try {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: options.chromium ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -247,11 +274,16 @@ export async function browserSpeed(options: BrowserSpeedOptions): Promise<Browse
     const firstStep = await firstStepInApp(context, origin, hits, log);
     log('this engine and TensorFlow.js in one page');
     const peer = await peerRates(context, origin, options.peer ?? {}, log);
-    return { browser: `${browser}, headless, WebGPU flags: ${ARGS.filter((a) => a.includes('webgpu')).join(' ')}`, peer, firstStep };
+    log('time to the first step in the built site');
+    built = await startBuiltSite(options.root, hits, siteDir);
+    const firstStepBuilt = await firstStepInApp(context, built.origin, hits, log);
+    return { browser: `${browser}, headless, WebGPU flags: ${ARGS.filter((a) => a.includes('webgpu')).join(' ')}`, peer, firstStep, firstStepBuilt };
   } finally {
     await context?.close();
     await server.close();
+    await built?.server.close();
     rmSync(profile, { recursive: true, force: true });
+    rmSync(siteDir, { recursive: true, force: true });
   }
 }
 

@@ -51,7 +51,7 @@ Measures training speed per rule (784-256-256-10, batch ${BATCHES.join(' and ')}
 spiking forward loop (784-1000-10 LIF, batch 64, T = 100) and the time to the
 first step in Node; then, in headless Chromium, this engine against
 TensorFlow.js (bp and fa, batch 128, SGD) and the app page's time to its first
-step; writes speed.md and speed.json.
+step, from the dev server and from the built site; writes speed.md and speed.json.
   --rules a,b             ${RULE_IDS.join(', ')} (default: all)
   --steps N               timed steps at batch 128 (default 100; batch 1024 times N/4)
   --spiking-examples N    test examples through the spiking network (default 1024)
@@ -266,7 +266,10 @@ function browserMarkdown(b: BrowserSpeed): string[] {
   const o = p.options;
   const ea = p.engineAdapter;
   const f = b.firstStep;
+  const g = b.firstStepBuilt;
   const e = p.engineFirstStep;
+  const cachedText = (x: typeof f) =>
+    x.datasetCached ? 'in the HTTP cache (every request answered 304, or none made)' : '**not** fully cached: ' + x.datasetRequests.map((d) => `${d.url} ${d.status}`).join(', ');
   const verdict = (s: number) => (s < FIRST_STEP_TARGET_SEC ? 'met' : `**missed** (${s.toFixed(2)} s)`);
   return [
     '## In the browser: this engine and TensorFlow.js, one page, one adapter',
@@ -297,20 +300,25 @@ function browserMarkdown(b: BrowserSpeed): string[] {
     '',
     '## Time to the first training step in the page',
     '',
-    `The app (index.html from Vite's dev server), ${f.preset}; Play pressed by a script the first frame it is enabled; ` +
-      `the dataset ${f.datasetCached ? 'in the HTTP cache (every request answered 304)' : '**not** fully cached: ' + f.datasetRequests.map((d) => `${d.url} ${d.status}`).join(', ')}. ` +
+    `The app (index.html), ${f.preset}, from Vite's dev server (\`npm run dev\`, the README's way to run it) and as the built site ` +
+      '(`npm run build`, static files served by `vite preview`: what a shared link opens); Play pressed by a script the first frame it is enabled; ' +
+      `the dataset ${cachedText(f)} (dev server), ${cachedText(g)} (built site). ` +
       'Times from navigation, by the page\'s clock and the session\'s events.',
     '',
-    '| Play enabled | Worker loading | Loaded and compiled | Session ready | First record | Target | Verdict | Step-0 test record |',
-    '|---|---|---|---|---|---|---|---|',
-    `| ${sec(f.readyMs)} | ${sec(f.loadingMs)} | ${sec(f.preparingMs)} | ${sec(f.sessionReadyMs)} | ${sec(f.firstStepMs)} (step ${f.firstStep}) | < ${FIRST_STEP_TARGET_SEC} s | ${verdict(f.firstStepMs / 1000)} | ${sec(f.stepZeroMs)} |`,
+    '| Served by | Play enabled | Worker loading | Loaded and compiled | Session ready | First record | Target | Verdict | Step-0 test record |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...([['dev server', f], ['built site', g]] as const).map(
+      ([by, x]) =>
+        `| ${by} | ${sec(x.readyMs)} | ${sec(x.loadingMs)} | ${sec(x.preparingMs)} | ${sec(x.sessionReadyMs)} | ${sec(x.firstStepMs)} (step ${x.firstStep}) | < ${FIRST_STEP_TARGET_SEC} s | ${verdict(x.firstStepMs / 1000)} | ${sec(x.stepZeroMs)} |`,
+    ),
     '',
-    `Split: page start-up to Play enabled ${sec(f.readyMs)}; Play to the worker loading ${between(f.readyMs, f.loadingMs)}; ` +
-      `dataset load (fetch, gunzip, parse) and, beside it, device and pipeline compilation ${between(f.loadingMs, f.preparingMs)}; upload and the trainer from cached pipelines ${between(f.preparingMs, f.sessionReadyMs)}; ` +
-      `then ${f.firstStep === 1 ? 'the first training step' : `${f.firstStep} training steps`} and the readback of its record, ${between(f.sessionReadyMs, f.firstStepMs)}. ` +
+    `Split (dev server; built site): page start-up to Play enabled ${sec(f.readyMs)}; ${sec(g.readyMs)}. Play to the worker loading ${between(f.readyMs, f.loadingMs)}; ${between(g.readyMs, g.loadingMs)}. ` +
+      `Dataset load (fetch, gunzip, parse) and, beside it, device and pipeline compilation ${between(f.loadingMs, f.preparingMs)}; ${between(g.loadingMs, g.preparingMs)}. ` +
+      `Upload and the trainer from cached pipelines ${between(f.preparingMs, f.sessionReadyMs)}; ${between(g.preparingMs, g.sessionReadyMs)}. ` +
+      `Then ${f.firstStep === 1 ? 'the first training step' : `${f.firstStep} training steps`} and the readback of its record, ${between(f.sessionReadyMs, f.firstStepMs)}; ${between(g.sessionReadyMs, g.firstStepMs)}. ` +
       'The untrained network\'s test pass (10,000 images, over a second here) is queued behind that first step on a copy of the state at step 0, so its record (step 0, last column) comes after step 1\'s; ' +
       'the default preset records every 9 steps after that.',
-    `Frames: ${f.frames.count} animation frames between Play and the first record (${f.frames.perSecond.toFixed(0)} per second), the longest gap ${f.frames.longestGapMs.toFixed(0)} ms; ` +
+    `Frames (dev server): ${f.frames.count} animation frames between Play and the first record (${f.frames.perSecond.toFixed(0)} per second), the longest gap ${f.frames.longestGapMs.toFixed(0)} ms; ` +
       `while the dataset loaded and the pipelines compiled beside it (loading → ready) the longest gap was ${f.frames.longestGapWhileCompilingMs === null ? '–' : `${f.frames.longestGapWhileCompilingMs.toFixed(0)} ms`}.`,
     '',
     'The engine alone, in the benchmark page\'s main thread (no worker, no test evaluation): MNIST from the HTTP cache, a fresh device, ' +
