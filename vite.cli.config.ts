@@ -35,6 +35,7 @@ export default defineConfig({
         'bench-rules': 'bench/rules.ts',
         'bench-snn': 'bench/snn.ts',
         'bench-speed': 'bench/speed.ts',
+        'bench-matmul': 'bench/matmul.ts',
       },
       external: ['webgpu', 'playwright-core', 'vite', /^node:/, ...builtinModules],
       output: {

@@ -16,19 +16,38 @@
 // (default "current"; "baseline" is the run recorded before issue #5's
 // kernels), `--variants a,b` the variants to force (default: all),
 // `--shapes substr` only the shapes whose name contains substr (merged into
-// the run of that name). Environment: BENCH_REPEATS (5), BENCH_GFLOP (1).
-// The script runs through Vite's module runner (runnerImport): the kernels
-// import WGSL with `?raw`.
+// the run of that name), `--out DIR` where matmul.md and .json go (default
+// bench/results; an existing matmul.json there is merged into), and
+// `--peak-gflops N` the device's fp32 peak, recorded with the run. A run named
+// "gpu" on a hardware adapter fills the table's real-GPU column (scripts/gpu-bench.sh).
+// Environment: BENCH_REPEATS (5), BENCH_GFLOP (1).
+// The script runs through Vite's module runner (runnerImport), or as
+// dist-cli/bench-matmul.js (npm run build:cli): the kernels import WGSL with `?raw`.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { packageRoot } from '../src/cli/package-root';
+import { isSoftwareAdapter } from '../src/engine/kernels/matmul';
 import { GpuContext, type GpuEntry } from '../src/engine/device/gpu-context';
 import { type Dispatch, encodeDispatches } from '../src/engine/device/dispatch';
 import { nodeGpu } from '../src/engine/device/node-gpu';
 import { chooseMatmulVariant, type Epilogue, MATMUL_VARIANTS, matmul, matmulFlops, type MatmulVariant, variantUnsupported } from '../src/engine/kernels/matmul';
 
+if (process.argv.includes('--help')) {
+  console.log(
+    'Usage: npm run bench:matmul -- [--as NAME] [--variants a,b] [--shapes substr] [--out DIR] [--peak-gflops N]\n' +
+      '  (or: node dist-cli/bench-matmul.js ...). Times matmul on 1024^3 and a 784-256-256-10 MLP\'s products;\n' +
+      '  writes DIR/matmul.md and .json (default bench/results). A run named "gpu" fills the real-GPU column.',
+  );
+  process.exit(0);
+}
+
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const GFLOP_PER_SUBMIT = Number(process.env.BENCH_GFLOP ?? 1);
-const RESULTS = new URL('./results/', import.meta.url);
+const RESULTS = pathToFileURL(`${resolve(option('out') ?? join(packageRoot(), 'bench', 'results'))}/`);
+const PEAK_GFLOPS = option('peak-gflops') === undefined ? undefined : Number(option('peak-gflops'));
+if (PEAK_GFLOPS !== undefined && !(PEAK_GFLOPS > 0)) throw new Error(`--peak-gflops must be a positive number of GFLOP/s (got ${option('peak-gflops')})`);
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -165,6 +184,8 @@ const forced = (option('variants')?.split(',').filter(Boolean) ?? [...MATMUL_VAR
 const ctx = engineCtx;
 const loadAtStart = loadavg()[0];
 
+const as = option('as') ?? 'current';
+if (as === 'gpu' && isSoftwareAdapter(ctx.adapter)) throw new Error(`run "gpu" is the real-GPU column, and this adapter (${ctx.adapterName}) is a software one`);
 console.log(`matmul on ${ctx.adapterName}; ${timers.get(ctx)!.timestamps ? 'timestamp queries' : 'wall clock'}, best of ${REPEATS} interleaved rounds`);
 const rows: Row[] = [];
 for (const s of SHAPES) {
@@ -226,13 +247,14 @@ interface Run {
   subgroups?: boolean;
   /** The machine's 1-minute load average when the run started (a software adapter shares the CPU). */
   load?: number;
+  /** The device's fp32 peak, where given (--peak-gflops). */
+  peakGflops?: number;
   rows: Row[];
 }
 interface Report {
   runs: Record<string, Run>;
 }
 
-const as = option('as') ?? 'current';
 mkdirSync(RESULTS, { recursive: true });
 const jsonPath = new URL('matmul.json', RESULTS);
 const report: Report = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as Report) : { runs: {} };
@@ -242,6 +264,7 @@ const run: Run = {
   timing: timers.get(ctx)!.timestamps ? 'timestamp-query' : 'wall clock',
   subgroups: hasSubgroups,
   load: Math.round(loadAtStart * 100) / 100,
+  ...(PEAK_GFLOPS !== undefined ? { peakGflops: PEAK_GFLOPS } : {}),
   rows,
 };
 // A partial run (--shapes) replaces only the rows it measured.
@@ -250,7 +273,7 @@ if (before && option('shapes')) run.rows = [...before.rows.filter((r) => !rows.s
 report.runs[as] = run;
 writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(new URL('matmul.md', RESULTS), markdown(report, as));
-console.log(`\nwrote bench/results/matmul.md and .json (run "${as}")`);
+console.log(`\nwrote ${fileURLToPath(new URL('matmul.md', RESULTS))} and .json (run "${as}")`);
 engineCtx.destroy();
 sgCtx.destroy();
 
@@ -270,7 +293,15 @@ function markdown(r: Report, latest: string): string {
   out.push('');
   const base = r.runs.baseline;
   const cur = latest !== 'baseline' ? r.runs[latest] : undefined;
+  const gpu = r.runs.gpu;
   const find = (x: Run | undefined, shape: string, variant: string) => x?.rows.find((y) => y.shape === shape && y.variant === variant);
+  const onGpu = (shape: string) => {
+    const y = find(gpu, shape, 'auto');
+    if (!gpu) return 'not measured: no GPU lent to this session';
+    if (!y) return 'not run';
+    const peak = gpu.peakGflops ? `, ${((100 * y.gflops) / gpu.peakGflops).toFixed(0)}% of peak` : '';
+    return `${y.gflops.toFixed(0)} (${y.chosen}${peak})`;
+  };
   const f = (y: Row | undefined) => (y ? y.gflops.toFixed(2) : '');
   const ratio = (a: Row | undefined, b: Row | undefined) => (a && b ? `${(a.gflops / b.gflops).toFixed(2)}×` : '');
   const shapes = [...new Set([...(base?.rows ?? []), ...(cur?.rows ?? [])].map((y) => y.shape))];
@@ -279,7 +310,9 @@ function markdown(r: Report, latest: string): string {
   out.push('timed again in this run, so "auto / scalar" compares two numbers from one run. "auto": what `matmul` callers get');
   out.push("on a device without the 'subgroups' feature (as on adapters that lack it); \"auto, subgroups on\": on the engine's");
   out.push("device where the adapter has 'subgroups', which `GpuContext.create` requests (lavapipe). The machine is shared, so numbers from");
-  out.push('different runs differ with its load; compare within a run.');
+  out.push('different runs differ with its load; compare within a run. "real GPU": run "gpu" on a hardware adapter');
+  out.push('(scripts/gpu-bench.sh): GFLOP/s of "auto", its kernel, and the share of the fp32 peak given with --peak-gflops');
+  out.push('(the target: at least 40% on 1024³).');
   out.push('');
   out.push('| shape | M×N×K | op | epilogue | baseline | scalar, this run | after: auto | kernel | auto / scalar | auto, subgroups on | kernel | subgroups on / scalar | real GPU |');
   out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
@@ -290,7 +323,7 @@ function markdown(r: Report, latest: string): string {
     const sg = find(cur, shape, AUTO_SUBGROUPS);
     const x = (b ?? au ?? sc)!;
     out.push(
-      `| ${shape} | ${x.M}×${x.N}×${x.K} | ${x.op} | ${x.epilogue} | ${f(b)} | ${f(sc)} | ${f(au)} | ${au?.chosen ?? ''} | ${ratio(au, sc)} | ${f(sg)} | ${sg?.chosen ?? ''} | ${ratio(sg, sc)} | not measured: no GPU lent to this session |`,
+      `| ${shape} | ${x.M}×${x.N}×${x.K} | ${x.op} | ${x.epilogue} | ${f(b)} | ${f(sc)} | ${f(au)} | ${au?.chosen ?? ''} | ${ratio(au, sc)} | ${f(sg)} | ${sg?.chosen ?? ''} | ${ratio(sg, sc)} | ${onGpu(shape)} |`,
     );
   }
   if (cur) {
