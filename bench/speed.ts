@@ -23,6 +23,8 @@ import { createNodeContext, loadFromDisk } from '../src/cli/node-host';
 import { defaultDataDir, packageRoot } from '../src/cli/package-root';
 import type { GpuContext } from '../src/engine/device/gpu-context';
 import type { BrowserSpeed } from './speed-browser';
+import { type PytorchReport, readPytorchReport, realGpuMarkdown } from './real-gpu';
+import { isSoftwareAdapter } from '../src/engine/kernels/matmul';
 import { type GpuDataset, uploadDataset } from '../src/engine/data/gpu-dataset';
 import type { Dataset } from '../src/engine/data/loader';
 import { RULES } from '../src/engine/rules/registry';
@@ -42,7 +44,7 @@ const FIRST_STEP_TARGET_SEC = 3;
 
 const FLAGS = {
   rules: 'value', steps: 'value', out: 'value', 'data-dir': 'value', 'spiking-examples': 'value',
-  'no-browser': 'switch', 'browser-steps': 'value', 'browser-rounds': 'value', help: 'switch',
+  'no-browser': 'switch', 'browser-steps': 'value', 'browser-rounds': 'value', pytorch: 'value', help: 'switch',
 } as const;
 
 const HELP = `Usage: npm run bench:speed -- [options]   (or: node dist-cli/bench-speed.js [options])
@@ -55,6 +57,8 @@ step, from the dev server and from the built site; writes speed.md and speed.jso
   --rules a,b             ${RULE_IDS.join(', ')} (default: all)
   --steps N               timed steps at batch 128 (default 100; batch 1024 times N/4)
   --spiking-examples N    test examples through the spiking network (default 1024)
+  --pytorch FILE          PyTorch's rates on this card (bench/pytorch_mlp.py --out FILE),
+                          set beside this engine's in the real-GPU section
   --out DIR               where to write the report (default: bench/results in the package)
   --data-dir DIR          folder with the .gz IDX files (default: the package's public/datasets;
                           the browser part always uses public/datasets)
@@ -106,6 +110,10 @@ interface SpeedReport {
   training: TrainingRate[];
   spiking: SpikingForward | null;
   firstStep: FirstStep | null;
+  /** Whether the Node run's adapter is a software one (then the real-GPU section holds no figure). */
+  software: boolean;
+  /** PyTorch on the same card (--pytorch), for the real-GPU section. */
+  pytorch: PytorchReport | null;
   /** The browser half; null with --no-browser. */
   browser: BrowserSpeed | null;
   /** Why the browser half failed, when it did (the Node results are still written). */
@@ -241,6 +249,9 @@ function markdown(r: SpeedReport): string {
       '',
     );
   }
+  const bp = r.training.filter((t) => t.rule === 'bp').map((t) => ({ batch: t.batch, samplesPerSec: t.samplesPerSec }));
+  const spiking = r.spiking ? { network: r.spiking.network, batch: r.spiking.batch, steps: r.spiking.steps, neuronStepsPerSec: r.spiking.neuronStepsPerSec } : null;
+  lines.push(...realGpuMarkdown({ device: r.device, software: r.software, bp, spiking }, r.pytorch));
   if (r.firstStep) {
     const f = r.firstStep;
     lines.push(
@@ -348,10 +359,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const out = outFlag !== undefined ? resolve(outFlag) : join(packageRoot(), 'bench', 'results');
   const dataFlag = stringFlag(args, 'data-dir');
   const dataDir = dataFlag !== undefined ? resolve(dataFlag) : defaultDataDir();
+  const pytorchFlag = stringFlag(args, 'pytorch');
 
   const report: SpeedReport = {
     generatedAt: new Date().toISOString(), device: 'unknown', node: process.version,
     command: `node dist-cli/bench-speed.js ${argv.join(' ')}`.trim(), training: [], spiking: null, firstStep: null, browser: null,
+    software: true, pytorch: pytorchFlag !== undefined ? readPytorchReport(resolve(pytorchFlag)) : null,
     targets: { samplesPerSecVsTfjs: PEER_TARGETS, firstStepInPageSec: FIRST_STEP_TARGET_SEC },
   };
   process.stderr.write('time to the first step\n');
@@ -360,6 +373,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const mnist = await loadFromDisk({ dataset: 'mnist', dataDir, trainSubset: undefined, testSubset: undefined });
   const ctx = await createNodeContext();
   report.device = ctx.adapterName;
+  report.software = isSoftwareAdapter(ctx.adapter);
   try {
     // Uploaded once, shared by every trainer.
     const gpuData = uploadDataset(ctx, mnist);
