@@ -28,11 +28,11 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageRoot } from '../src/cli/package-root';
-import { isSoftwareAdapter } from '../src/engine/kernels/matmul';
-import { GpuContext, type GpuEntry } from '../src/engine/device/gpu-context';
-import { type Dispatch, encodeDispatches } from '../src/engine/device/dispatch';
+import { GpuContext } from '../src/engine/device/gpu-context';
+import type { Dispatch } from '../src/engine/device/dispatch';
 import { nodeGpu } from '../src/engine/device/node-gpu';
-import { chooseMatmulVariant, type Epilogue, MATMUL_VARIANTS, matmul, matmulFlops, type MatmulVariant, variantUnsupported } from '../src/engine/kernels/matmul';
+import { isSoftwareAdapter, MATMUL_VARIANTS, matmulFlops, type MatmulVariant, variantUnsupported } from '../src/engine/kernels/matmul';
+import { BENCH_SHAPES, type EpilogueName, productDispatch, type Shape, Timer, withFeatures } from './matmul-timing';
 
 if (process.argv.includes('--help')) {
   console.log(
@@ -54,108 +54,7 @@ function option(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-type EpilogueName = 'none' | 'bias-act(relu)' | 'bias-act(identity)' | 'gate(relu)';
-
-interface Shape {
-  name: string;
-  M: number;
-  N: number;
-  K: number;
-  transA: boolean;
-  transB: boolean;
-  epilogue: EpilogueName;
-}
-
-// Keeps the literal epilogue names through the array literals below.
-const shape = (s: Shape): Shape => s;
-
-function mlpShapes(batch: number): Shape[] {
-  return [
-    shape({ name: `forward X·Wᵀ b=${batch}`, M: batch, N: 256, K: 784, transA: false, transB: true, epilogue: 'bias-act(relu)' }),
-    shape({ name: `backward dX b=${batch}`, M: batch, N: 784, K: 256, transA: false, transB: true, epilogue: 'gate(relu)' }),
-    shape({ name: `dW = dYᵀ·X b=${batch}`, M: 256, N: 784, K: batch, transA: true, transB: false, epilogue: 'none' }),
-    shape({ name: `output X·Wᵀ b=${batch}`, M: batch, N: 10, K: 256, transA: false, transB: true, epilogue: 'bias-act(identity)' }),
-  ];
-}
-
-const SHAPES: Shape[] = [
-  shape({ name: 'square 1024³', M: 1024, N: 1024, K: 1024, transA: false, transB: false, epilogue: 'none' }),
-  ...mlpShapes(128),
-  ...mlpShapes(1024),
-].filter((s) => s.name.includes(option('shapes') ?? ''));
-
-/**
- * The host's WebGPU entry, asking the device for exactly the optional `features`
- * the adapter has: 'timestamp-query' for the timings, and 'subgroups' only for
- * the second device (GpuContext.create asks for 'subgroups' itself; the first
- * device goes without, as on adapters that lack them).
- */
-function withFeatures(gpu: GpuEntry, features: GPUFeatureName[]): GpuEntry {
-  return {
-    async requestAdapter(options) {
-      const adapter = await gpu.requestAdapter(options);
-      if (!adapter) return adapter;
-      const extra = features.filter((f) => adapter.features.has(f));
-      return new Proxy(adapter, {
-        get(target, prop) {
-          if (prop === 'requestDevice') {
-            return (desc?: GPUDeviceDescriptor) => target.requestDevice({ ...desc, requiredFeatures: extra });
-          }
-          const v = Reflect.get(target, prop, target);
-          return typeof v === 'function' ? v.bind(target) : v;
-        },
-      });
-    },
-  };
-}
-
-/** Times dispatches on one device: `iterations` copies in one pass, from timestamp queries when it has them. */
-class Timer {
-  readonly timestamps: boolean;
-  private querySet: GPUQuerySet | null = null;
-  private resolve: GPUBuffer | null = null;
-  private readback: GPUBuffer | null = null;
-
-  constructor(readonly ctx: GpuContext) {
-    this.timestamps = ctx.device.features.has('timestamp-query');
-    if (this.timestamps) {
-      this.querySet = ctx.device.createQuerySet({ type: 'timestamp', count: 2 });
-      this.resolve = ctx.device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-      this.readback = ctx.device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    }
-  }
-
-  /** Milliseconds per dispatch of one submit of `iterations` copies of `d`. */
-  async time(d: Dispatch, iterations: number): Promise<number> {
-    const { device } = this.ctx;
-    const encoder = device.createCommandEncoder();
-    const q = this.querySet;
-    const pass = encoder.beginComputePass(q ? { timestampWrites: { querySet: q, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {});
-    for (let i = 0; i < iterations; i++) encodeDispatches(pass, [d]);
-    pass.end();
-    if (q) {
-      encoder.resolveQuerySet(q, 0, 2, this.resolve!, 0);
-      encoder.copyBufferToBuffer(this.resolve!, 0, this.readback!, 0, 16);
-    }
-    const t0 = performance.now();
-    device.queue.submit([encoder.finish()]);
-    await device.queue.onSubmittedWorkDone();
-    const wall = performance.now() - t0;
-    this.ctx.throwIfFailed();
-    if (!this.readback) return wall / iterations;
-    await this.readback.mapAsync(GPUMapMode.READ);
-    const [begin, end] = new BigUint64Array(this.readback.getMappedRange().slice(0));
-    this.readback.unmap();
-    // A zero or reversed span means the counter did not tick: fall back to the wall clock.
-    return (end > begin ? Number(end - begin) / 1e6 : wall) / iterations;
-  }
-
-  destroy(): void {
-    this.querySet?.destroy();
-    this.resolve?.destroy();
-    this.readback?.destroy();
-  }
-}
+const SHAPES: Shape[] = BENCH_SHAPES.filter((s) => s.name.includes(option('shapes') ?? ''));
 
 interface Row {
   shape: string;
@@ -196,23 +95,8 @@ for (const s of SHAPES) {
   // Every candidate of this shape, each with its own buffers on its device.
   const candidates: { variant: string; ctx: GpuContext; d: Dispatch; chosen?: string; buffers: GPUBuffer[]; best: number }[] = [];
   const build = async (c: GpuContext, variant: string, force: MatmulVariant | 'auto') => {
-    const filled = (label: string, n: number, seed: number) =>
-      c.buffers.createWithData(label, Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 0.5));
-    const A = filled('bench.A', M * K, 1);
-    const B = filled('bench.B', K * N, 2);
-    const D = filled('bench.D', M * N, 3);
-    const C = c.buffers.storage('bench.C', M * N);
-    const E = c.buffers.storage('bench.E', M * N);
-    const epilogue: Epilogue =
-      s.epilogue === 'none'
-        ? { kind: 'none' }
-        : s.epilogue === 'gate(relu)'
-          ? { kind: 'gate', preact: D, act: 'relu' }
-          : { kind: 'bias-act', bias: D, act: s.epilogue === 'bias-act(relu)' ? 'relu' : 'identity', activations: E };
-    const args = { M, N, K, A, B, C, transA: s.transA, transB: s.transB, epilogue, label: `bench.${variant}`, variant: force };
-    const d = await matmul(c, args);
-    const chosen = force === 'auto' ? chooseMatmulVariant(c, args) : undefined;
-    candidates.push({ variant, ctx: c, d, ...(chosen ? { chosen } : {}), buffers: [A, B, C, D, E], best: Infinity });
+    const { d, chosen, buffers } = await productDispatch(c, s, force, `bench.${variant}`);
+    candidates.push({ variant, ctx: c, d, ...(chosen ? { chosen } : {}), buffers, best: Infinity });
   };
   await build(engineCtx, 'auto', 'auto');
   for (const v of forced) if (!variantUnsupported(engineCtx, s, v)) await build(engineCtx, v, v);

@@ -3,6 +3,8 @@
 //   - training samples per second per rule, for the 784-256-256-10 MLP at
 //     batch 128 and 1024, with the dispatches each step records and the GPU
 //     memory each configuration holds;
+//   - kernel GFLOP/s of the MLP's matrix products and of 1024³, through the
+//     kernel the training device picks (bench/matmul-timing.ts);
 //   - the spiking time loop: neuron-steps per second forward through a
 //     784-1000-10 LIF network, batch 64, T = 100;
 //   - time to the first training step: device, dataset load, shader
@@ -11,7 +13,9 @@
 // headless Chromium: this engine against TensorFlow.js (tfjs-backend-webgpu)
 // in one page on one adapter, backprop and feedback alignment, with the
 // issue's targets (at least 5x and 4x its samples per second), and the app
-// page's time to its first training step (target: under 3 s).
+// page's time to its first training step (target: under 3 s). A real-GPU
+// section sets bp's rates beside PyTorch's (--pytorch, bench/pytorch_mlp.py),
+// or says that no GPU was at hand.
 // Timed sections wait for the GPU once at their end (flush); nothing is read
 // back inside them. Progress goes to stderr.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,7 +28,8 @@ import { defaultDataDir, packageRoot } from '../src/cli/package-root';
 import type { GpuContext } from '../src/engine/device/gpu-context';
 import type { BrowserSpeed } from './speed-browser';
 import { type PytorchReport, readPytorchReport, realGpuMarkdown } from './real-gpu';
-import { isSoftwareAdapter } from '../src/engine/kernels/matmul';
+import { BENCH_SHAPES, productDispatch, SQUARE_1024, Timer } from './matmul-timing';
+import { isSoftwareAdapter, matmulFlops } from '../src/engine/kernels/matmul';
 import { type GpuDataset, uploadDataset } from '../src/engine/data/gpu-dataset';
 import type { Dataset } from '../src/engine/data/loader';
 import { RULES } from '../src/engine/rules/registry';
@@ -43,20 +48,21 @@ const PEER_TARGETS: Record<'bp' | 'fa', number> = { bp: 5, fa: 4 };
 const FIRST_STEP_TARGET_SEC = 3;
 
 const FLAGS = {
-  rules: 'value', steps: 'value', out: 'value', 'data-dir': 'value', 'spiking-examples': 'value',
+  rules: 'value', steps: 'value', out: 'value', 'data-dir': 'value', 'spiking-examples': 'value', 'peak-gflops': 'value',
   'no-browser': 'switch', 'browser-steps': 'value', 'browser-rounds': 'value', pytorch: 'value', help: 'switch',
 } as const;
 
 const HELP = `Usage: npm run bench:speed -- [options]   (or: node dist-cli/bench-speed.js [options])
 
 Measures training speed per rule (784-256-256-10, batch ${BATCHES.join(' and ')}), the
-spiking forward loop (784-1000-10 LIF, batch 64, T = 100) and the time to the
+kernel GFLOP/s of its matrix products and of 1024³, the spiking forward loop (784-1000-10 LIF, batch 64, T = 100) and the time to the
 first step in Node; then, in headless Chromium, this engine against
 TensorFlow.js (bp and fa, batch 128, SGD) and the app page's time to its first
 step, from the dev server and from the built site; writes speed.md and speed.json.
   --rules a,b             ${RULE_IDS.join(', ')} (default: all)
   --steps N               timed steps at batch 128 (default 100; batch 1024 times N/4)
   --spiking-examples N    test examples through the spiking network (default 1024)
+  --peak-gflops N         the device's fp32 peak, for the share of it 1024³ reaches
   --pytorch FILE          PyTorch's rates on this card (bench/pytorch_mlp.py --out FILE),
                           set beside this engine's in the real-GPU section
   --out DIR               where to write the report (default: bench/results in the package)
@@ -94,6 +100,17 @@ interface SpikingForward {
   dispatchesPerBatch: number;
 }
 
+/** One matrix product on the engine's device, through the kernel callers get. */
+interface ProductRate {
+  shape: string;
+  M: number;
+  N: number;
+  K: number;
+  op: string;
+  kernel: string;
+  gflops: number;
+}
+
 interface FirstStep {
   deviceSec: number;
   datasetSec: number;
@@ -109,6 +126,10 @@ interface SpeedReport {
   command: string;
   training: TrainingRate[];
   spiking: SpikingForward | null;
+  /** Kernel GFLOP/s of the MLP's products and 1024³ (bench:matmul has every variant). */
+  matmul: ProductRate[];
+  /** The device's fp32 peak in GFLOP/s, where given (--peak-gflops). */
+  peakGflops: number | null;
   firstStep: FirstStep | null;
   /** Whether the Node run's adapter is a software one (then the real-GPU section holds no figure). */
   software: boolean;
@@ -149,6 +170,27 @@ async function trainingRate(ctx: GpuContext, gpuData: GpuDataset, datasetBytes: 
   } finally {
     trainer.destroy();
   }
+}
+
+/** GFLOP/s of the products bench:matmul times, each through the kernel `matmul` picks on this device, best of 3 submits of about 1 GFLOP. */
+async function productRates(ctx: GpuContext): Promise<ProductRate[]> {
+  const timer = new Timer(ctx);
+  const out: ProductRate[] = [];
+  try {
+    for (const s of BENCH_SHAPES) {
+      const { d, chosen, buffers } = await productDispatch(ctx, s, 'auto', `speed.${s.name}`);
+      const flops = matmulFlops(s.M, s.N, s.K);
+      const iterations = Math.max(1, Math.round(1e9 / flops));
+      await timer.time(d, 1);
+      let best = Infinity;
+      for (let r = 0; r < 3; r++) best = Math.min(best, await timer.time(d, iterations));
+      for (const b of buffers) ctx.buffers.destroy(b);
+      out.push({ shape: s.name, M: s.M, N: s.N, K: s.K, op: `${s.transA ? 'T' : 'N'}${s.transB ? 'T' : 'N'}`, kernel: chosen ?? 'auto', gflops: flops / (best * 1e6) });
+    }
+  } finally {
+    timer.destroy();
+  }
+  return out;
 }
 
 /** The test set through the spiking network in batches of 64 (one evaluation pass), timed. */
@@ -238,6 +280,7 @@ function markdown(r: SpeedReport): string {
       'layer\'s B step in one or two dispatches, binding all layers\' B and moments at once (a parameter arena bound as slices).',
     '',
   ];
+  if (r.matmul.length) lines.push(...productMarkdown(r));
   if (r.spiking) {
     const s = r.spiking;
     lines.push(
@@ -267,6 +310,36 @@ function markdown(r: SpeedReport): string {
   else if (r.browserError) lines.push('## In the browser', '', `Failed: ${r.browserError}`, '');
   else lines.push('## In the browser', '', 'Skipped (--no-browser).', '');
   return `${lines.join('\n')}\n`;
+}
+
+/** At least 10 GFLOP/s on lavapipe; at least 40% of the fp32 peak on a real GPU (1024³). */
+const LAVAPIPE_GFLOPS_TARGET = 10;
+const PEAK_SHARE_TARGET = 0.4;
+
+function productMarkdown(r: SpeedReport): string[] {
+  const square = r.matmul.find((p) => p.shape === SQUARE_1024.name);
+  let verdict: string;
+  if (!square) verdict = '1024³ was not timed.';
+  else if (r.software) {
+    const ok = square.gflops >= LAVAPIPE_GFLOPS_TARGET;
+    verdict = `1024³ on this software adapter: ${square.gflops.toFixed(1)} GFLOP/s against ≥ ${LAVAPIPE_GFLOPS_TARGET}: ${ok ? 'met' : '**missed**'}. The real-GPU target (≥ ${PEAK_SHARE_TARGET * 100}% of the fp32 peak) waits for a GPU.`;
+  } else if (r.peakGflops) {
+    const share = square.gflops / r.peakGflops;
+    verdict = `1024³: ${square.gflops.toFixed(0)} GFLOP/s, ${(share * 100).toFixed(0)}% of the ${r.peakGflops} GFLOP/s fp32 peak, against ≥ ${PEAK_SHARE_TARGET * 100}%: ${share >= PEAK_SHARE_TARGET ? 'met' : '**missed**'}.`;
+  } else verdict = `1024³: ${square.gflops.toFixed(0)} GFLOP/s; no --peak-gflops given, so no share of the peak.`;
+  return [
+    '## Matrix products (kernel GFLOP/s)',
+    '',
+    'Each product on fresh buffers of the training device, through the kernel `matmul` picks there (bench:matmul times every variant), ' +
+      'best of 3 submits of about 1 GFLOP each, by the wall clock of the submit.',
+    '',
+    '| Product | M×N×K | op | Kernel | GFLOP/s |',
+    '|---|---|---|---|---|',
+    ...r.matmul.map((p) => `| ${p.shape} | ${p.M}×${p.N}×${p.K} | ${p.op} | ${p.kernel} | ${p.gflops.toFixed(p.gflops >= 100 ? 0 : 2)} |`),
+    '',
+    verdict,
+    '',
+  ];
 }
 
 const sec = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(2)} s`);
@@ -360,11 +433,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const dataFlag = stringFlag(args, 'data-dir');
   const dataDir = dataFlag !== undefined ? resolve(dataFlag) : defaultDataDir();
   const pytorchFlag = stringFlag(args, 'pytorch');
+  const peakGflops = numberFlag(args, 'peak-gflops', { min: 1 });
 
   const report: SpeedReport = {
     generatedAt: new Date().toISOString(), device: 'unknown', node: process.version,
     command: `node dist-cli/bench-speed.js ${argv.join(' ')}`.trim(), training: [], spiking: null, firstStep: null, browser: null,
-    software: true, pytorch: pytorchFlag !== undefined ? readPytorchReport(resolve(pytorchFlag)) : null,
+    software: true, pytorch: pytorchFlag !== undefined ? readPytorchReport(resolve(pytorchFlag)) : null, matmul: [], peakGflops: peakGflops ?? null,
     targets: { samplesPerSecVsTfjs: PEER_TARGETS, firstStepInPageSec: FIRST_STEP_TARGET_SEC },
   };
   process.stderr.write('time to the first step\n');
@@ -386,6 +460,8 @@ async function main(argv: readonly string[]): Promise<number> {
         report.training.push(r);
       }
     }
+    process.stderr.write('matrix products\n');
+    report.matmul = await productRates(ctx);
   } finally {
     ctx.destroy();
   }

@@ -72,12 +72,12 @@ run() {
     echo "gpu-bench: no PyTorch figures (see above); the speed table will say so." >&2
   fi
   # shellcheck disable=SC2086 # SPEED_ARGS is a list of options
-  "$bin/node" dist-cli/bench-speed.js --no-browser --out "$out/speed" "${pytorch[@]}" ${SPEED_ARGS:-}
-
-  cp bench/results/matmul.json "$out/matmul/"
   local peak="${PEAK_GFLOPS:-$(peak_for "$gpu")}"
   local peak_flag=()
   if [ -n "$peak" ]; then peak_flag=(--peak-gflops "$peak"); fi
+  "$bin/node" dist-cli/bench-speed.js --no-browser --out "$out/speed" "${pytorch[@]}" "${peak_flag[@]}" ${SPEED_ARGS:-}
+
+  cp bench/results/matmul.json "$out/matmul/"
   "$bin/node" dist-cli/bench-matmul.js --as gpu --out "$out/matmul" "${peak_flag[@]}"
 }
 
