@@ -2,8 +2,10 @@
 // X[i, j] = (image[index[base + i]][j] / 255 - shift) * scale,
 // Y[i] = label[index[base + i]]. shift 0, scale 1 keeps pixels in [0, 1];
 // the training set's mean and 1/std standardise them.
-// With USE_CLOCK the batch position follows the step clock, so several steps
-// can be recorded into one submit; otherwise `offset` is the first row.
+// The batch starts at offset + (clock % steps_per_epoch) * rows: training
+// follows the step clock (offset 0), so several steps can be recorded into
+// one submit; evaluation chunks start at their offset and bind a clock that
+// stays 0. One pipeline serves both (one compile fewer before the first step).
 
 struct Params {
   rows: u32,
@@ -22,8 +24,6 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> X: array<f32>;
 @group(0) @binding(6) var<storage, read_write> Y: array<u32>;
 
-override USE_CLOCK: bool = true;
-
 fn read_byte(i: u32) -> u32 {
   return (images[i >> 2u] >> ((i & 3u) * 8u)) & 255u;
 }
@@ -34,8 +34,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (t >= p.rows * p.pixels) { return; }
   let row = t / p.pixels;
   let col = t % p.pixels;
-  var base = p.offset;
-  if (USE_CLOCK) { base = (clock[0] % p.steps_per_epoch) * p.rows; }
+  let base = p.offset + (clock[0] % p.steps_per_epoch) * p.rows;
   let example = index[base + row];
   X[t] = (f32(read_byte(example * p.pixels + col)) / 255.0 - p.shift) * p.scale;
   if (col == 0u) { Y[row] = source_labels[example]; }

@@ -105,6 +105,30 @@ describe('dispatches per training step', () => {
   });
 });
 
+describe('the test pass', () => {
+  test('gives the same accuracy and loss however the test set is chunked and padded', async () => {
+    const ctx = await getContext();
+    const config = resolveConfig({ hidden: [64, 32], batchSize: 32, seed: 4 });
+    const testRecord = async (evalRows: number) => {
+      const trainer = await Trainer.create(ctx, gpuMnist, config, { evalRows });
+      const records: MetricsRecord[] = [];
+      trainer.onMetrics((m) => records.push(m));
+      await trainer.train(20);
+      trainer.evaluate();
+      await trainer.flush();
+      trainer.destroy();
+      return records.filter((r) => r.testAcc !== null).at(-1)!;
+    };
+    // 1000 test images, chunks congruent to the batch (32) mod 128: 928 and 72 padded to 160;
+    // or ten of 96 and 40 padded to 96.
+    const whole = await testRecord(1024);
+    const chunked = await testRecord(100);
+    expect(chunked.testAcc).toBe(whole.testAcc);
+    expect(chunked.testLoss!).toBeCloseTo(whole.testLoss!, 5);
+    expect(whole.testAcc! * 1000).toBeCloseTo(Math.round(whole.testAcc! * 1000), 9);
+  });
+});
+
 describe('metric records', () => {
   test('come every metricsEvery steps, even below the steps recorded per submit', async () => {
     const records = await run({ rule: 'fa', seed: 2 }, 10, 1);

@@ -14,7 +14,7 @@ export interface GatherArgs {
   Y: GPUBuffer;
   rows: number;
   pixels: number;
-  /** Follow the step clock (training) or start at `offset` (evaluation chunks). */
+  /** Follow the step clock (training) or start at `offset` (evaluation chunks: `clock` is not used). */
   useClock: boolean;
   offset?: number;
   stepsPerEpoch?: number;
@@ -30,12 +30,13 @@ export async function gatherBatch(ctx: GpuContext, a: GatherArgs): Promise<Dispa
     name: 'gather_batch',
     source: SHADERS.gatherBatch,
     bindings: ['uniform', 'read', 'read', 'read', 'read', 'write', 'write'],
-    constants: { USE_CLOCK: a.useClock ? 1 : 0 },
   });
+  // Without the clock the kernel reads a placeholder that stays 0 (nothing writes it).
+  const clock = a.useClock ? a.clock : ctx.dummy('gather_batch.zero_clock');
   const label = a.label ?? 'gather_batch';
   const u = ctx.uniform(
     `${label}.params`,
-    packUniforms([['u32', a.rows], ['u32', a.pixels], ['u32', a.offset ?? 0], ['u32', Math.max(1, a.stepsPerEpoch ?? 1)], ['f32', a.shift ?? 0], ['f32', a.scale ?? 1]]),
+    packUniforms([['u32', a.rows], ['u32', a.pixels], ['u32', a.useClock ? 0 : (a.offset ?? 0)], ['u32', Math.max(1, a.stepsPerEpoch ?? 1)], ['f32', a.shift ?? 0], ['f32', a.scale ?? 1]]),
   );
-  return makeDispatch(ctx.device, kernel, [u, a.images, a.labels, a.index, a.clock, a.X, a.Y], grid1d(a.rows * a.pixels, 256), label);
+  return makeDispatch(ctx.device, kernel, [u, a.images, a.labels, a.index, clock, a.X, a.Y], grid1d(a.rows * a.pixels, 256), label);
 }

@@ -15,6 +15,7 @@ import { alignmentProbes } from '../metrics/alignment-probes';
 import { layerSlot, metricsFloats, TEST_SLOT, TRAIN_SLOT } from '../metrics/layout';
 import { MetricsReader } from '../metrics/metrics-reader';
 import { canFuseTwinStep, canFuseUpdates, WEIGHT_UPDATE_STORAGE_BINDINGS } from '../kernels/weight-update';
+import { CHUNK_ALIGN, type EvaluationChunk, evaluationChunks } from './evaluation-chunks';
 import { fusedFeedbackUpdates, fusedParameterUpdates, type ParameterUpdate, parameterSettings, parameterUpdates } from '../optimizers/parameter-updates';
 import { Rng } from '../rng';
 import { findRule } from '../rules/registry';
@@ -62,7 +63,7 @@ export interface TrainerOptions {
   stepsPerSubmit?: number;
   /** Submits allowed in flight before the host waits for the GPU to catch up. */
   maxInFlight?: number;
-  /** Rows per evaluation chunk. */
+  /** Rows per evaluation chunk, about (training/evaluation-chunks.ts aligns them with the batch). */
   evalRows?: number;
   /**
    * Apply each layer's weight and bias gradients inside their matmul (one
@@ -86,7 +87,7 @@ const LIVE_SETTINGS = ['rule', 'coefficients', 'optimizer.lr', 'feedbackLr'] as 
 /** A loss this many times chance level counts as divergence. */
 const DIVERGED_LOSS_FACTOR = 10;
 
-const DEFAULTS: Omit<Required<TrainerOptions>, 'fuseUpdates'> = { metricsEvery: 50, bpAngles: false, stepsPerSubmit: 4, maxInFlight: 2, evalRows: 1000 };
+const DEFAULTS: Omit<Required<TrainerOptions>, 'fuseUpdates'> = { metricsEvery: 50, bpAngles: false, stepsPerSubmit: 4, maxInFlight: 2, evalRows: 1024 };
 
 /**
  * Trains a rate network on a GPU-resident dataset with one rule. Every step
@@ -153,26 +154,28 @@ export class Trainer extends StepLoop<MetricsRecord> {
     }
     const rule = findRule(config.rule);
     const sizes = [data.pixels, ...config.hidden, data.classes];
-    const evalRows = Math.min(options.evalRows, data.test.count);
-    const est = RateNetwork.estimateBytes(sizes, config.batchSize, evalRows);
+    const evalPlan = evaluationChunks(data.test.count, Math.min(options.evalRows, data.test.count), config.batchSize);
+    const est = RateNetwork.estimateBytes(sizes, config.batchSize, evalPlan.capacity);
     ctx.buffers.checkFits(`A network of ${sizes.join('-')} with batch ${config.batchSize}`, est.largestBuffer);
 
     const init = initialParameters(sizes, config.activation, config.init, rule.feedback, config.seed);
     const net = RateNetwork.create(ctx, init, config.activation, rule.feedback, needsFeedbackGrad(rule, config));
     const train = net.allocateBatch(ctx, config.batchSize, 'train', true);
-    const test = net.allocateBatch(ctx, evalRows, 'eval', false);
+    const test = net.allocateBatch(ctx, evalPlan.capacity, 'eval', false);
 
     const r = ctx.buffers;
     const clock = r.storage('clock', 4);
     const floats = metricsFloats(net.layers.length);
     const metrics = r.storage('metrics', floats);
     const order = r.storage('train.order', data.train.count);
-    const testOrder = r.createWithData('test.order', Uint32Array.from({ length: data.test.count }, (_, i) => i));
+    // The identity, then example 0 for the last chunk's padding rows.
+    const testCount = data.test.count;
+    const testOrder = r.createWithData('test.order', Uint32Array.from({ length: testCount + CHUNK_ALIGN }, (_, i) => (i < testCount ? i : 0)));
     const reader = new MetricsReader(ctx, metrics, floats * 4);
     const noiseSeed = new Rng(config.seed).fork(4).nextU32();
     const stepsPerEpoch = Math.floor(data.train.count / config.batchSize);
 
-    const evaluation = await evaluationPass(ctx, net, data, test, testOrder, metrics, clock, config);
+    const evaluation = await evaluationPass(ctx, net, data, test, testOrder, metrics, evalPlan.chunks, config);
     ctx.throwIfFailed();
     const parts: StepParts = { data, train, clock, metrics, order, noiseSeed, stepsPerEpoch };
     return [net, options, parts, reader, evaluation, new Rng(config.seed).fork(3)] as const;
@@ -437,7 +440,11 @@ function inputTransform(data: GpuDataset, config: TrainConfig): { shift: number;
   return config.inputScaling === 'standardize' ? { shift: data.pixelMean, scale: 1 / data.pixelStd } : { shift: 0, scale: 1 };
 }
 
-/** Forward and loss over the whole test set, in prebuilt chunks of `test.rows`. */
+/**
+ * Forward and loss over the whole test set, in prebuilt chunks (training/evaluation-chunks.ts)
+ * that reuse the training step's pipelines: the matmuls fit their tiles alike, and the loss
+ * is the training loss's kernel, writing its gradient and advancing a clock that are scratch.
+ */
 async function evaluationPass(
   ctx: GpuContext,
   net: RateNetwork,
@@ -445,18 +452,25 @@ async function evaluationPass(
   test: BatchBuffers,
   order: GPUBuffer,
   metrics: GPUBuffer,
-  clock: GPUBuffer,
+  chunks: readonly EvaluationChunk[],
   config: TrainConfig,
 ): Promise<Dispatch[]> {
+  const scratchGrad = ctx.buffers.storage('eval.loss_grad', test.rows * data.classes);
+  const scratchClock = ctx.buffers.storage('eval.loss_clock', 1);
   const out: Dispatch[] = [];
-  for (let offset = 0; offset < data.test.count; offset += test.rows) {
-    const rows = Math.min(test.rows, data.test.count - offset);
-    const chunk = { ...test, rows };
+  for (const { offset, rows, paddedRows } of chunks) {
+    const chunk = { ...test, rows: paddedRows };
     const label = `eval@${offset}`;
     out.push(
-      await gatherBatch(ctx, { images: data.test.images, labels: data.test.labels, index: order, clock, X: chunk.X, Y: chunk.labels, rows, pixels: data.pixels, useClock: false, offset, ...inputTransform(data, config), label: `${label}.gather` }),
+      await gatherBatch(ctx, {
+        images: data.test.images, labels: data.test.labels, index: order, clock: scratchClock, X: chunk.X, Y: chunk.labels,
+        rows: paddedRows, pixels: data.pixels, useClock: false, offset, ...inputTransform(data, config), label: `${label}.gather`,
+      }),
       ...(await forwardPass(ctx, net, chunk, label)),
-      await outputLoss(ctx, { logits: chunk.pre[net.layers.length - 1], labels: chunk.labels, metrics, clock, rows, classes: data.classes, scale: 1, slot: TEST_SLOT, loss: config.loss, tick: false, label: `${label}.loss` }),
+      await outputLoss(ctx, {
+        logits: chunk.pre[net.layers.length - 1], labels: chunk.labels, grad: scratchGrad, metrics, clock: scratchClock, rows, classes: data.classes,
+        scale: 1, slot: TEST_SLOT, loss: config.loss, tick: true, label: `${label}.loss`,
+      }),
     );
   }
   return out;
