@@ -9,7 +9,8 @@ export interface GatherArgs {
   labels: GPUBuffer;
   /** Example order: a shuffled permutation for training, the identity for evaluation. */
   index: GPUBuffer;
-  clock: GPUBuffer;
+  /** The step clock; read only with `useClock`. */
+  clock?: GPUBuffer;
   X: GPUBuffer;
   Y: GPUBuffer;
   rows: number;
@@ -31,8 +32,9 @@ export async function gatherBatch(ctx: GpuContext, a: GatherArgs): Promise<Dispa
     source: SHADERS.gatherBatch,
     bindings: ['uniform', 'read', 'read', 'read', 'read', 'write', 'write'],
   });
+  if (a.useClock && !a.clock) throw new Error('a gather that follows the step clock needs the clock');
   // Without the clock the kernel reads a placeholder that stays 0 (nothing writes it).
-  const clock = a.useClock ? a.clock : ctx.dummy('gather_batch.zero_clock');
+  const clock = a.useClock ? a.clock! : ctx.dummy('gather_batch.zero_clock');
   const label = a.label ?? 'gather_batch';
   const u = ctx.uniform(
     `${label}.params`,

@@ -190,15 +190,14 @@ export async function fusedFeedbackUpdates(
   feedback: FeedbackGradient,
 ): Promise<ParameterUpdate[]> {
   if (feedback.regularizer?.w) throw new Error("a fused B step cannot add the self term's W^T: B needs its separate step");
-  const withDecay = (s: OptimizerSettings): OptimizerSettings => withDecayTerm(s, feedback);
   const s = parameterSettings(config, rule, stepsPerEpoch);
   const steps = net.layers.map(async (layer, i): Promise<ParameterUpdate> => {
     const { left, right, alpha } = products[i];
     const step = await productUpdate(ctx, {
       left, right, alpha, rows, M: layer.nIn, N: layer.feedbackCols, param: layer.B!, m: layer.mB!, v: layer.vB!,
-      clock, settings: withDecay(s.feedback), seed, stream: NOISE_STREAM.update + layer.index, label: `layer${layer.index}.update_B`,
+      clock, settings: withDecayTerm(s.feedback, feedback), seed, stream: NOISE_STREAM.update + layer.index, label: `layer${layer.index}.update_B`,
     });
-    return { dispatch: step.dispatch, update: (next) => step.update(withDecay(next.feedback)) };
+    return { dispatch: step.dispatch, update: (next) => step.update(withDecayTerm(next.feedback, feedback)) };
   });
   return Promise.all(steps);
 }

@@ -463,7 +463,7 @@ async function evaluationPass(
     const label = `eval@${offset}`;
     out.push(
       await gatherBatch(ctx, {
-        images: data.test.images, labels: data.test.labels, index: order, clock: scratchClock, X: chunk.X, Y: chunk.labels,
+        images: data.test.images, labels: data.test.labels, index: order, X: chunk.X, Y: chunk.labels,
         rows: paddedRows, pixels: data.pixels, useClock: false, offset, ...inputTransform(data, config), label: `${label}.gather`,
       }),
       ...(await forwardPass(ctx, net, chunk, label)),
