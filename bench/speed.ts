@@ -272,12 +272,12 @@ function markdown(r: SpeedReport): string {
     'Each layer\'s update is one dispatch: the weight-gradient matmul applies the optimiser to W and b as its epilogue ' +
       '(kernels/weight-update.ts), with Kolen-Pollack\'s tied B in the same pass and sign symmetry reading kappa sign(W) in its delta product, ' +
       'so bp, fa, dfa, ss and kp take gather + 3 forward + loss + 2 deltas + 3 updates. ' +
-      'Rules that train B add one B step per layer. wm, ia and aa, whose activity terms are one product, take it in that product: the same fused kernel without a bias ' +
-      'applies the optimiser to B (productUpdate), the decay term as coupled L2, and Y = X Wᵀ comes out of the forward matmul (its product before the bias), ' +
-      'so wm adds 1 per layer and ia and aa 2 (Y Bᵀ or X B, then the step). sa\'s gradient needs no batch (decay and self): B takes its own optimiser step ' +
-      'inside W\'s fused update (matmul_update_twin.wgsl), which binds 12 storage buffers (where a device allows fewer, sa keeps a separate step per layer). ' +
-      'wm, ia and aa stay above the bound: wm needs one more dispatch saved (say, the gather folded into the first forward product), ia and aa every ' +
-      'layer\'s B step in one or two dispatches, binding all layers\' B and moments at once (a parameter arena bound as slices).',
+      'Rules that train B step it before W\'s update reads it no more. wm, ia and aa, whose activity terms are one product, take B\'s product and optimiser step ' +
+      'in W\'s own update dispatch: its workgroups z = 1 compute B\'s product (the same nOut x nIn shape over the batch) and step B while those at z = 0 step W ' +
+      '(matmul_operands_paired.wgsl; 14 storage buffers, else B takes a fused dispatch of its own). Y = X Wᵀ comes out of the forward matmul (its product before the bias), ' +
+      'and ia\'s Y Bᵀ out of the backward delta through the same B (a paired matmul, 10 storage buffers) but for layer 1\'s, so wm adds nothing, ia 1 dispatch and aa 1 per layer (X B). ' +
+      'sa\'s gradient needs no batch (decay and self): B takes its own optimiser step inside W\'s fused update (matmul_update_twin.wgsl, 12 storage buffers; ' +
+      'where a device allows fewer, sa keeps a separate step per layer). aa stays above the bound: its X B has no partner of its shape and transposes in the step.',
     '',
   ];
   if (r.matmul.length) lines.push(...productMarkdown(r));

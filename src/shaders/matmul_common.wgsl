@@ -14,6 +14,11 @@
 // (sign symmetry's feedback kappa sign(W), kappa as alpha). FIT_M / FIT_N: the shape fits the variant's
 // tile in that dimension, so the bounds checks are compiled out.
 //
+// A paired dispatch (matmul_operands_paired.wgsl) computes a second product
+// of the same shape in its z = 1 workgroups, stored by store_second()
+// (matmul_second_output.wgsl) with its own alpha2, beta2 and EPILOGUE2
+// (none, axpby, gate or accumulate).
+//
 // matmul_update.wgsl stands in for this file in the fused weight-update kernels:
 // same uniforms and switches, a store() that applies the optimiser, and a
 // store_bias() for op(A)'s row sums, which the variants accumulate when BIAS_GRAD.
@@ -24,6 +29,8 @@ struct Params {
   K: u32,
   alpha: f32,
   beta: f32,
+  alpha2: f32,
+  beta2: f32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -46,6 +53,10 @@ const BIAS_GRAD = false;
 fn store(m: u32, n: u32, acc: f32) {
   if ((!FIT_M && m >= p.M) || (!FIT_N && n >= p.N)) { return; }
   let i = m * p.N + n;
+  if (second_product()) {
+    store_second(i, acc);
+    return;
+  }
   let v = p.alpha * acc;
   switch EPILOGUE {
     case 1u: { C[i] = v + p.beta * D[i]; }

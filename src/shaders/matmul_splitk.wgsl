@@ -41,6 +41,8 @@ fn store_row(m: u32, n0: u32, acc: vec4<f32>) {
 
 @compute @workgroup_size(8, 8, 4)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  // Which product of a paired dispatch (matmul_operands_paired.wgsl).
+  begin_product(wid.z);
   let m0 = wid.y * 32u + 4u * lid.y;
   let n0 = wid.x * 32u + 4u * lid.x;
   let slice = lid.z;

@@ -16,8 +16,8 @@
 enable subgroups;
 
 // The uniforms p, D, C, E, the overrides and store() come from matmul_common.wgsl.
-@group(0) @binding(1) var<storage, read> A: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> B: array<vec4<f32>>;
+// A and B (a_at, b_at) come from matmul_operands.wgsl, as vec4s.
+alias Operand = vec4<f32>;
 
 fn row(m: u32) -> u32 {
   if (FIT_M) { return m; }
@@ -35,9 +35,9 @@ fn col(n: u32) -> u32 {
 fn share_a(m0: u32, k4: u32, lane: u32, half: u32) -> vec4<f32> {
   if (TRANS_A) {
     let k = 4u * k4 + (lane & 3u);
-    return A[k * (p.M / 4u) + row(m0 + 8u * half + 4u * (lane >> 2u)) / 4u];
+    return a_at(k * (p.M / 4u) + row(m0 + 8u * half + 4u * (lane >> 2u)) / 4u);
   }
-  return A[row(m0 + 8u * half + lane) * (p.K / 4u) + k4];
+  return a_at(row(m0 + 8u * half + lane) * (p.K / 4u) + k4);
 }
 
 // Four rows of the slab as a 4 x 4 tile (column j holds row j's four k), from
@@ -60,12 +60,12 @@ fn quad_hi(s: vec4<f32>) -> mat4x4<f32> {
 fn tile_b(k4: u32, n0: u32) -> mat4x4<f32> {
   if (TRANS_B) {
     let K4 = p.K / 4u;
-    return operand_b4(transpose(mat4x4<f32>(B[col(n0) * K4 + k4], B[col(n0 + 1u) * K4 + k4], B[col(n0 + 2u) * K4 + k4], B[col(n0 + 3u) * K4 + k4])));
+    return operand_b4(transpose(mat4x4<f32>(b_at(col(n0) * K4 + k4), b_at(col(n0 + 1u) * K4 + k4), b_at(col(n0 + 2u) * K4 + k4), b_at(col(n0 + 3u) * K4 + k4))));
   }
   let N4 = p.N / 4u;
   let q = col(n0) / 4u;
   let k = 4u * k4;
-  return operand_b4(mat4x4<f32>(B[k * N4 + q], B[(k + 1u) * N4 + q], B[(k + 2u) * N4 + q], B[(k + 3u) * N4 + q]));
+  return operand_b4(mat4x4<f32>(b_at(k * N4 + q), b_at((k + 1u) * N4 + q), b_at((k + 2u) * N4 + q), b_at((k + 3u) * N4 + q)));
 }
 
 fn store_row(m: u32, n0: u32, acc: vec4<f32>) {
@@ -76,6 +76,8 @@ fn store_row(m: u32, n0: u32, acc: vec4<f32>) {
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
+  // Which product of a paired dispatch (matmul_operands_paired.wgsl).
+  begin_product(gid.z);
   // One workgroup row is one subgroup: it shares m0.
   let m0 = gid.y * 16u;
   let n0 = gid.x * 4u;

@@ -35,6 +35,8 @@ fn store_row(m: u32, n0: u32, lo: vec4<f32>, hi: vec4<f32>) {
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
+  // Which product of a paired dispatch (matmul_operands_paired.wgsl).
+  begin_product(wid.z);
   let tm = wid.y * TILE;
   let tn = wid.x * TILE;
 

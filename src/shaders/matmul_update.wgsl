@@ -15,8 +15,11 @@
 // the settings' coupled weight_decay.
 //
 // twin_step() comes from matmul_update_twin.wgsl, where B takes its own
-// optimiser step beside W's (a gradient that needs no batch), or from
-// matmul_update_no_twin.wgsl, where it does nothing.
+// optimiser step beside W's, or from matmul_update_no_twin.wgsl, where it does
+// nothing. B's gradient is either free of the batch (twin_self W^T), or, in a
+// paired dispatch (matmul_operands_paired.wgsl), the second product's
+// twin_alpha op(A2) op(B2), stored by the z = 1 workgroups while the z = 0
+// ones step W.
 
 struct Params {
   M: u32,
@@ -25,6 +28,8 @@ struct Params {
   alpha: f32,
   // The twin step's coefficient of W^T (matmul_update_twin.wgsl); 0 elsewhere.
   twin_self: f32,
+  // ...or of its own product, in a paired dispatch.
+  twin_alpha: f32,
 }
 
 struct UpdateSettings {
@@ -58,9 +63,13 @@ override BIAS_GRAD: bool = true;
 fn store(m: u32, n: u32, acc: f32) {
   if ((!FIT_M && m >= p.M) || (!FIT_N && n >= p.N)) { return; }
   let i = m * p.N + n;
-  let s = settings.weights;
   let now = clock[0];
-  twin_step(n * p.M + m, W[i], now);
+  if (second_product()) {
+    twin_step(n * p.M + m, p.twin_alpha * acc, now);
+    return;
+  }
+  if (!PAIRED) { twin_step(n * p.M + m, p.twin_self * W[i], now); }
+  let s = settings.weights;
   let lr = scheduled_lr(s, now);
   var mom = Moments(0.0, 0.0);
   if (METHOD >= 1u) { mom.m = W_m[i]; }
@@ -82,7 +91,7 @@ fn store(m: u32, n: u32, acc: f32) {
 
 // bias[m] takes its step from gradient alpha * (row m's sum of op(A)); no noise.
 fn store_bias(m: u32, acc: f32) {
-  if (!FIT_M && m >= p.M) { return; }
+  if ((!FIT_M && m >= p.M) || second_product()) { return; }
   let s = settings.bias;
   let now = clock[0];
   let lr = scheduled_lr(s, now);

@@ -14,8 +14,8 @@
 // tile, so no row (column) index needs a clamp or a check.
 
 // The uniforms p, D, C, E, the overrides and store() come from matmul_common.wgsl.
-@group(0) @binding(1) var<storage, read> A: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> B: array<vec4<f32>>;
+// A and B (a_at, b_at) come from matmul_operands.wgsl, as vec4s.
+alias Operand = vec4<f32>;
 
 // Row m of op(A) (any m: clamped into range, the result is then never stored).
 fn row(m: u32) -> u32 {
@@ -35,10 +35,10 @@ fn tile_a(m0: u32, k4: u32) -> mat4x4<f32> {
     let M4 = p.M / 4u;
     let q = row(m0) / 4u;
     let k = 4u * k4;
-    return transpose(mat4x4<f32>(A[k * M4 + q], A[(k + 1u) * M4 + q], A[(k + 2u) * M4 + q], A[(k + 3u) * M4 + q]));
+    return transpose(mat4x4<f32>(a_at(k * M4 + q), a_at((k + 1u) * M4 + q), a_at((k + 2u) * M4 + q), a_at((k + 3u) * M4 + q)));
   }
   let K4 = p.K / 4u;
-  return mat4x4<f32>(A[row(m0) * K4 + k4], A[row(m0 + 1u) * K4 + k4], A[row(m0 + 2u) * K4 + k4], A[row(m0 + 3u) * K4 + k4]);
+  return mat4x4<f32>(a_at(row(m0) * K4 + k4), a_at(row(m0 + 1u) * K4 + k4), a_at(row(m0 + 2u) * K4 + k4), a_at(row(m0 + 3u) * K4 + k4));
 }
 
 // A 4 x 4 tile of op(B): column i holds op(B)[4 k4 + i, n0 .. n0 + 3] (n0 % 4 == 0).
@@ -46,12 +46,12 @@ fn tile_b(k4: u32, n0: u32) -> mat4x4<f32> {
   if (TRANS_B) {
     // B is N x K: one vec4 holds four k of one column; transpose in registers.
     let K4 = p.K / 4u;
-    return operand_b4(transpose(mat4x4<f32>(B[col(n0) * K4 + k4], B[col(n0 + 1u) * K4 + k4], B[col(n0 + 2u) * K4 + k4], B[col(n0 + 3u) * K4 + k4])));
+    return operand_b4(transpose(mat4x4<f32>(b_at(col(n0) * K4 + k4), b_at(col(n0 + 1u) * K4 + k4), b_at(col(n0 + 2u) * K4 + k4), b_at(col(n0 + 3u) * K4 + k4))));
   }
   let N4 = p.N / 4u;
   let q = col(n0) / 4u;
   let k = 4u * k4;
-  return operand_b4(mat4x4<f32>(B[k * N4 + q], B[(k + 1u) * N4 + q], B[(k + 2u) * N4 + q], B[(k + 3u) * N4 + q]));
+  return operand_b4(mat4x4<f32>(b_at(k * N4 + q), b_at((k + 1u) * N4 + q), b_at((k + 2u) * N4 + q), b_at((k + 3u) * N4 + q)));
 }
 
 // Row m of the block: columns n0 .. n0 + 7 from two vec4 accumulators (a loop, see main).
@@ -63,6 +63,8 @@ fn store_row(m: u32, n0: u32, lo: vec4<f32>, hi: vec4<f32>) {
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  // Which product of a paired dispatch (matmul_operands_paired.wgsl).
+  begin_product(gid.z);
   let m0 = gid.y * 8u;
   let n0 = gid.x * 8u;
 

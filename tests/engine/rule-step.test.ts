@@ -83,14 +83,15 @@ function withStorageBuffers(gpu: GpuEntry, n: number): GpuEntry {
   };
 }
 
-// Chromium on SwiftShader binds 10 storage buffers: the fused W updates fit, B's step
-// beside W's (12) does not, so B's batch-free gradient takes its separate step.
+// Chromium on SwiftShader binds 10 storage buffers: the fused W updates and the paired
+// backward delta fit, B's step beside W's (12, or 14 with its own product) does not,
+// so B's batch-free gradient takes its separate step, and its product its own fused one.
 describe('on a device that binds 10 storage buffers', () => {
   let ten: GpuContext | null = null;
   afterAll(() => ten?.destroy());
-  // sa's cases, and fa's B as a random walk (update noise alone).
-  const batchFree = cases.filter((c) => c.config.rule === 'sa' || c.name.startsWith('fa with noisy B'));
-  for (const c of batchFree) {
+  // sa's cases, fa's B as a random walk (update noise alone), and wm, ia and aa's fused B steps.
+  const narrow = cases.filter((c) => c.config.rule === 'sa' || c.name.startsWith('fa with noisy B') || /^(wm|ia|aa) \(sgd\)$/.test(c.name) || c.name.startsWith('ia with its own B'));
+  for (const c of narrow) {
     test(c.name, async () => {
       ten ??= await GpuContext.create(withStorageBuffers(nodeGpu(), 10));
       expect(ten.limits.maxStorageBuffersPerShaderStage).toBe(10);
@@ -105,6 +106,20 @@ describe('on a device that binds 10 storage buffers', () => {
     const d = trainer.dispatchCounts;
     expect(d.train + d.update).toBe(13);
     trainer.destroy();
+  });
+
+  test('wm, ia and aa step B in a dispatch of its own per layer', async () => {
+    ten ??= await GpuContext.create(withStorageBuffers(nodeGpu(), 10));
+    const counts: Record<string, number> = {};
+    for (const rule of ['wm', 'ia', 'aa']) {
+      const config = resolveConfig({ rule, hidden: [7, 5], batchSize: BATCH });
+      const trainer = await Trainer.create(ten, uploadDataset(ten, syntheticDataset(PIXELS, CLASSES, BATCH, BATCH)), config);
+      const d = trainer.dispatchCounts;
+      counts[rule] = d.train + d.update;
+      trainer.destroy();
+    }
+    // 10 + 3 B steps; ia adds layer 1's Y B^T (the others' ride in the backward deltas), aa X B per layer.
+    expect(counts).toEqual({ wm: 13, ia: 14, aa: 16 });
   });
 });
 

@@ -391,3 +391,61 @@ describe('matmul variant choice', () => {
     expect(await key(6, 8, 60, 'scalar')).toBe('matmul(ACT=0,EPILOGUE=0,FIT_M=0,FIT_N=1,TRANS_A=0,TRANS_B=1)');
   });
 });
+
+// Two products of one shape in one dispatch (MatmulArgs.second): each half's
+// output against its own float64 reference, on every variant and transpose,
+// with the two halves' epilogues differing (the backward delta's gate beside
+// a trained B's axpby, layers/feedback-update.ts), on odd and fitting shapes.
+describe('paired matmul', () => {
+  type Pair = [EpilogueCase & { kind: 'none' | 'axpby' | 'gate' | 'accumulate' }, EpilogueCase & { kind: 'none' | 'axpby' | 'gate' | 'accumulate' }];
+  const PAIRS: Pair[] = [
+    [{ kind: 'gate', act: 'relu' }, { kind: 'axpby', beta: 0.7 }],
+    [{ kind: 'none' }, { kind: 'gate', act: 'relu' }],
+    [{ kind: 'axpby', beta: -0.5 }, { kind: 'accumulate', beta: 0.9 }],
+    [{ kind: 'gate', act: 'tanh' }, { kind: 'none' }],
+  ];
+  const paired: Array<MatmulCase & { second: Pair[1]; alpha2: number }> = [];
+  for (const [vi, variant] of VARIANTS.entries()) {
+    for (const [ti, [transA, transB]] of TRANSPOSES.entries()) {
+      const [epilogue, second] = PAIRS[(vi + ti) % PAIRS.length];
+      const fit = ti % 2 === 1;
+      const { M, N, K } = fit ? { M: FITTING[variant][0], N: FITTING[variant][1], K: FITTING[variant][2] } : shapeFor(variant, transA, transB, VARIANT_SHAPES[(vi + ti) % VARIANT_SHAPES.length]);
+      const name = `${variant}: ${M}x${N}x${K} ${tname(transA, transB)} ${describeEpilogue(epilogue)} | ${describeEpilogue(second)}`;
+      paired.push({ name, M, N, K, transA, transB, alpha: 1.25, epilogue, variant, second, alpha2: -0.6 });
+    }
+  }
+
+  const epilogueOf = (e: Pair[number], D: GPUBuffer): Exclude<Epilogue, { kind: 'bias-act' }> =>
+    e.kind === 'axpby' ? { kind: 'axpby', beta: e.beta, addend: D } : e.kind === 'gate' ? { kind: 'gate', preact: D, act: e.act } : e;
+  const refOf = (e: Pair[number], D: Float32Array, C0: Float32Array): EpilogueRef =>
+    e.kind === 'axpby' ? { kind: 'axpby', beta: e.beta, addend: D } : e.kind === 'gate' ? { kind: 'gate', preact: D, act: e.act } : e.kind === 'accumulate' ? { kind: 'accumulate', beta: e.beta, C: C0 } : e;
+
+  for (const [ci, c] of paired.entries()) {
+    it.skipIf(c.variant === 'subgroup' && !subgroupsHere)(c.name, async () => {
+      const ctx = await getContext();
+      const { M, N, K } = c;
+      const halves = [0, 1].map((h) => ({
+        A: seededArray(M * K, 21 + ci + 50 * h),
+        B: seededArray(K * N, 2000 + ci + 50 * h),
+        D: seededArray(M * N, 6000 + ci + 50 * h, 2),
+        C0: seededArray(M * N, 9500 + ci + 50 * h),
+      }));
+      const bufs = halves.map((h) => ({ A: upload(ctx, h.A), B: upload(ctx, h.B), D: upload(ctx, h.D), C: upload(ctx, h.C0) }));
+      const [first, second] = bufs;
+      const d = await matmul(ctx, {
+        M, N, K, A: first.A, B: first.B, C: first.C, transA: c.transA, transB: c.transB, alpha: c.alpha, variant: c.variant,
+        epilogue: epilogueOf(c.epilogue as Pair[0], first.D),
+        second: { A: second.A, B: second.B, C: second.C, alpha: c.alpha2, epilogue: epilogueOf(c.second, second.D) },
+      });
+      expect(d.workgroups[2]).toBe(2);
+      run(ctx, [d]);
+      for (const [h, e, alpha] of [[0, c.epilogue as Pair[0], c.alpha], [1, c.second, c.alpha2]] as const) {
+        const x = halves[h];
+        const got = await readF32(ctx, bufs[h].C, M * N);
+        const expected = matmulRef({ M, N, K, A: x.A, B: x.B, transA: c.transA, transB: c.transB, alpha, epilogue: refOf(e, x.D, x.C0) });
+        expect(relErr(got, expected.C), `half ${h}`).toBeLessThanOrEqual(TOL);
+      }
+      free(ctx, bufs.flatMap((b) => [b.A, b.B, b.D, b.C]));
+    });
+  }
+});

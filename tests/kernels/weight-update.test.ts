@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/engine/device/gpu-context';
 import { MATMUL_VARIANTS, type MatmulVariant, variantUnsupported } from '../../src/engine/kernels/matmul';
 import { type OptimizerName, type OptimizerSettings } from '../../src/engine/kernels/optimizer';
-import { canFuseTwinStep, canFuseUpdates, productUpdate, weightGradientShape, weightUpdate } from '../../src/engine/kernels/weight-update';
+import { canFusePairedUpdate, canFuseTwinStep, canFuseUpdates, productUpdate, weightGradientShape, weightUpdate } from '../../src/engine/kernels/weight-update';
 import type { OptimizerState } from '../../src/engine/reference/optimizer';
 import { productUpdateRef, weightUpdateRef } from '../../src/engine/reference/weight-update';
 import { asF32, BASE_SETTINGS } from './optimizer-settings';
@@ -23,8 +23,12 @@ interface Case {
   method: OptimizerName;
   tied: boolean;
   settings: Partial<OptimizerSettings>;
-  /** B's own step beside W's (matmul_update_twin.wgsl): its self coefficient and settings over W's. */
-  twin?: { self: number; settings: Partial<OptimizerSettings> };
+  /**
+   * B's own step beside W's (matmul_update_twin.wgsl): its self coefficient and settings over W's;
+   * with `product`, from alpha (left2^T right2)^T in the same dispatch (matmul_operands_paired.wgsl),
+   * right2 being W's own input where `sharedRight` (weight mirror's X^T Y).
+   */
+  twin?: { self: number; settings: Partial<OptimizerSettings>; product?: { alpha: number; sharedRight: boolean } };
   steps: number;
 }
 
@@ -84,6 +88,28 @@ for (const [vi, variant] of MATMUL_VARIANTS.entries()) {
   cases.push({ rows, nOut, nIn, variant, tied: false, ...TWIN_OPTIONS[vi % TWIN_OPTIONS.length], steps: 3 });
 }
 
+// B's step from its own product, paired with W's in one dispatch: two cases per
+// variant, one reading W's input as its right operand (wm, aa), one its own (ia).
+const PAIRED_OPTIONS: Array<{ method: OptimizerName; settings: Partial<OptimizerSettings>; twin: NonNullable<Case['twin']> }> = [
+  { method: 'momentum', settings: { weightDecay: 0.1 }, twin: { self: 0, settings: { lr: 0.3, weightDecay: 0.4, noiseStd: 0.2 }, product: { alpha: -0.7, sharedRight: true } } },
+  { method: 'adam', settings: { lr: 0.01 }, twin: { self: 0, settings: { lr: 0.02, weightDecay: 0.2 }, product: { alpha: 1.3, sharedRight: false } } },
+  { method: 'sgd', settings: { schedule: { warmupSteps: 1, cosineSteps: 5 } }, twin: { self: 0, settings: { weightDecay: 0 }, product: { alpha: 0.5, sharedRight: false } } },
+  { method: 'sgd', settings: {}, twin: { self: 0, settings: { lr: 0.2, weightDecay: 0.1, noiseStd: 0.3 }, product: { alpha: -1, sharedRight: true } } },
+];
+const PAIRED_SHAPES: Record<MatmulVariant, ReadonlyArray<readonly [number, number, number]>> = {
+  scalar: [[33, 130, 129], [5, 3, 17]],
+  vec4: [[128, 132, 68], [20, 12, 36]],
+  subgroup: [[20, 12, 36], [4, 260, 8]],
+  tiled: [[7, 10, 257], [128, 132, 68]],
+  splitk: [[65, 257, 1], [33, 130, 129]],
+};
+let pk = 0;
+for (const variant of MATMUL_VARIANTS) {
+  for (const [rows, nOut, nIn] of PAIRED_SHAPES[variant]) {
+    cases.push({ rows, nOut, nIn, variant, tied: false, ...PAIRED_OPTIONS[pk++ % PAIRED_OPTIONS.length], steps: 3 });
+  }
+}
+
 const TOL = 1e-5;
 // Adam's bias correction: see optimizer.test.ts.
 const TOL_ADAM = 1e-4;
@@ -119,13 +145,20 @@ function initialState(c: Case, salt: number): State {
   };
 }
 
+// The paired product's operands: rows x nOut, and rows x nIn (W's input itself where shared).
+const pairedLeft = (c: Case) => seededArray(c.rows * c.nOut, 7000 + c.rows + c.nIn);
+const pairedRight = (c: Case, input: Float32Array<ArrayBuffer>) => (c.twin?.product?.sharedRight ? input : seededArray(c.rows * c.nIn, 8000 + c.nOut));
+
 async function gpuSteps(ctx: GpuContext, c: Case, init: State, deltas: Float32Array<ArrayBuffer>[], input: Float32Array<ArrayBuffer>, weights: OptimizerSettings, bias: OptimizerSettings, twin?: OptimizerSettings): Promise<State> {
   const bufs = {
     W: upload(ctx, init.W), mW: upload(ctx, init.mW), vW: upload(ctx, init.vW), T: upload(ctx, init.T), mT: upload(ctx, init.mT), vT: upload(ctx, init.vT),
     b: upload(ctx, init.b), mb: upload(ctx, init.mb), vb: upload(ctx, init.vb),
     delta: upload(ctx, deltas[0]), input: upload(ctx, input), clock: upload(ctx, Uint32Array.of(CLOCK)),
+    left2: upload(ctx, pairedLeft(c)), right2: upload(ctx, pairedRight(c, input)),
   };
-  const twinStep = c.twin && twin ? { B: bufs.T, m: bufs.mT, v: bufs.vT, settings: twin, self: c.twin.self } : undefined;
+  const p = c.twin?.product;
+  const product = p ? { left: bufs.left2, right: p.sharedRight ? bufs.input : bufs.right2, alpha: p.alpha } : undefined;
+  const twinStep = c.twin && twin ? { B: bufs.T, m: bufs.mT, v: bufs.vT, settings: twin, self: c.twin.self, product } : undefined;
   const step = await weightUpdate(ctx, {
     delta: bufs.delta, input: bufs.input, rows: c.rows, nOut: c.nOut, nIn: c.nIn,
     W: bufs.W, mW: bufs.mW, vW: bufs.vW, b: bufs.b, mb: bufs.mb, vb: bufs.vb, tied: c.tied ? bufs.T : undefined, twinStep, clock: bufs.clock,
@@ -146,12 +179,14 @@ async function gpuSteps(ctx: GpuContext, c: Case, init: State, deltas: Float32Ar
   return out;
 }
 
-function refSteps(c: Case, init: State, deltas: Float32Array[], input: Float32Array, weights: OptimizerSettings, bias: OptimizerSettings, twin?: OptimizerSettings) {
+function refSteps(c: Case, init: State, deltas: Float32Array[], input: Float32Array<ArrayBuffer>, weights: OptimizerSettings, bias: OptimizerSettings, twin?: OptimizerSettings) {
   const f64 = (x: Float32Array) => Float64Array.from(x);
   const W: OptimizerState = { P: f64(init.W), M: f64(init.mW), V: f64(init.vW), T: f64(init.T) };
   const B: OptimizerState = { P: f64(init.T), M: f64(init.mT), V: f64(init.vT) };
   const b: OptimizerState = { P: f64(init.b), M: f64(init.mb), V: f64(init.vb) };
-  const twinStep = c.twin && twin ? { B, settings: asF32(twin), self: Math.fround(c.twin.self) } : undefined;
+  const p = c.twin?.product;
+  const product = p ? { left: pairedLeft(c), right: pairedRight(c, input), alpha: Math.fround(p.alpha) } : undefined;
+  const twinStep = c.twin && twin ? { B, settings: asF32(twin), self: Math.fround(c.twin.self), product } : undefined;
   for (const [s, delta] of deltas.entries()) {
     weightUpdateRef(W, b, {
       delta, input, rows: c.rows, nOut: c.nOut, nIn: c.nIn, weights: asF32(weights), bias: asF32(bias),
@@ -185,16 +220,23 @@ describe('fused weight update', () => {
     expect(canFuseTwinStep(await getContext())).toBe(true);
   });
 
-  it('covers every variant with and without a twin step', () => {
+  it('fits the paired update on this device (lavapipe allows its 14 storage bindings)', async () => {
+    expect(canFusePairedUpdate(await getContext())).toBe(true);
+  });
+
+  it('covers every variant with and without a twin step, and with a paired product', () => {
     for (const variant of MATMUL_VARIANTS) {
-      expect(cases.some((c) => c.variant === variant && c.twin)).toBe(true);
+      expect(cases.some((c) => c.variant === variant && c.twin && !c.twin.product)).toBe(true);
+      expect(cases.some((c) => c.variant === variant && c.twin?.product)).toBe(true);
       expect(cases.some((c) => c.variant === variant && !c.twin)).toBe(true);
     }
   });
 
   for (const [ci, c] of cases.entries()) {
     const extras = Object.keys(c.settings).join(', ') || 'plain';
-    const twinName = c.twin ? ` + B step (self ${c.twin.self}; ${Object.keys(c.twin.settings).join(', ')})` : '';
+    const p = c.twin?.product;
+    const from = p ? `product ${p.alpha}${p.sharedRight ? ', shared input' : ''}` : `self ${c.twin?.self}`;
+    const twinName = c.twin ? ` + B step (${from}; ${Object.keys(c.twin.settings).join(', ')})` : '';
     it(`${c.variant} ${c.rows}x${c.nOut}x${c.nIn} ${c.method}${c.tied ? ' tied' : ''} (${extras})${twinName}`, async () => {
       const ctx = await getContext();
       const why = variantUnsupported(ctx, weightGradientShape(c), c.variant);

@@ -12,14 +12,15 @@ export interface Dispatch {
 export function makeDispatch(
   device: GPUDevice,
   kernel: CompiledKernel,
-  buffers: readonly GPUBuffer[],
+  /** Indexed by binding number; null where the kernel's bindings skip one. */
+  buffers: readonly (GPUBuffer | null)[],
   workgroups: readonly [number, number, number],
   label = kernel.key,
 ): Dispatch {
   const bindGroup = device.createBindGroup({
     label,
     layout: kernel.layout,
-    entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    entries: buffers.flatMap((buffer, binding) => (buffer ? [{ binding, resource: { buffer } }] : [])),
   });
   return { label, kernel, bindGroup, workgroups };
 }

@@ -9,7 +9,8 @@ export type BindingKind = 'uniform' | 'read' | 'write';
 export interface KernelSpec {
   name: string;
   source: string;
-  bindings: readonly BindingKind[];
+  /** Indexed by binding number; null leaves a number unused (a kernel whose bindings skip some). */
+  bindings: readonly (BindingKind | null)[];
   constants?: Readonly<Record<string, number>>;
 }
 
@@ -122,16 +123,18 @@ export class PipelineCache {
   }
 
   // Explicit layouts: 'auto' would drop bindings a specialisation leaves unused.
-  private layoutFor(bindings: readonly BindingKind[]): GPUBindGroupLayout {
+  private layoutFor(bindings: readonly (BindingKind | null)[]): GPUBindGroupLayout {
     const id = bindings.join(',');
     let layout = this.layouts.get(id);
     if (!layout) {
       layout = this.device.createBindGroupLayout({
-        entries: bindings.map((kind, binding) => ({
-          binding,
-          visibility: GPUShaderStage.COMPUTE,
-          buffer: { type: kind === 'uniform' ? 'uniform' : kind === 'read' ? 'read-only-storage' : 'storage' },
-        })),
+        entries: bindings.flatMap((kind, binding) =>
+          kind === null ? [] : [{
+            binding,
+            visibility: GPUShaderStage.COMPUTE,
+            buffer: { type: kind === 'uniform' ? 'uniform' : kind === 'read' ? 'read-only-storage' : 'storage' } as const,
+          }],
+        ),
       });
       this.layouts.set(id, layout);
     }

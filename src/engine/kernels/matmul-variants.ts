@@ -31,10 +31,14 @@ export interface VariantKernel {
   /** Pipeline-cache name: one WGSL module per variant. */
   name: string;
   source: string;
+  /** ...computing a second product of the same shape in workgroups z = 1 (matmul_operands_paired.wgsl). */
+  pairedSource: string;
   /** The same kernel as a fused weight update (matmul_update.wgsl; weight-update.ts). */
   updateSource: string;
   /** ...whose W update also steps a trained B of its own (matmul_update_twin.wgsl). */
   updateTwinSource: string;
+  /** ...from B's own product, in the z = 1 half of the same dispatch (matmul_operands_paired.wgsl). */
+  updatePairedSource: string;
   /** The bounds-check switches of this shape (override constants, part of the cache key). */
   fits(s: MatmulShape): Record<string, number>;
   /** Workgroups to dispatch. */
@@ -49,8 +53,10 @@ export const VARIANT_KERNELS: Record<MatmulVariant, VariantKernel> = {
   scalar: {
     name: 'matmul',
     source: SHADERS.matmul,
+    pairedSource: SHADERS.matmulPaired,
     updateSource: SHADERS.matmulUpdate,
     updateTwinSource: SHADERS.matmulUpdateTwin,
+    updatePairedSource: SHADERS.matmulUpdatePaired,
     fits: (s) => ({ FIT_M: bit(s.M % 4 === 0), FIT_N: bit(s.N % 4 === 0) }),
     grid: (s) => [groups(s.N, 32), groups(s.M, 32), 1],
   },
@@ -58,8 +64,10 @@ export const VARIANT_KERNELS: Record<MatmulVariant, VariantKernel> = {
   vec4: {
     name: 'matmul_vec4',
     source: SHADERS.matmulVec4,
+    pairedSource: SHADERS.matmulVec4Paired,
     updateSource: SHADERS.matmulVec4Update,
     updateTwinSource: SHADERS.matmulVec4UpdateTwin,
+    updatePairedSource: SHADERS.matmulVec4UpdatePaired,
     fits: (s) => ({ FIT_M: bit(s.M % 64 === 0), FIT_N: bit(s.N % 64 === 0) }),
     grid: (s) => [groups(s.N, 64), groups(s.M, 64), 1],
   },
@@ -67,24 +75,30 @@ export const VARIANT_KERNELS: Record<MatmulVariant, VariantKernel> = {
   subgroup: {
     name: 'matmul_subgroup',
     source: SHADERS.matmulSubgroup,
+    pairedSource: SHADERS.matmulSubgroupPaired,
     updateSource: SHADERS.matmulSubgroupUpdate,
     updateTwinSource: SHADERS.matmulSubgroupUpdateTwin,
+    updatePairedSource: SHADERS.matmulSubgroupUpdatePaired,
     fits: (s) => ({ FIT_M: bit(s.M % 128 === 0), FIT_N: bit(s.N % 32 === 0) }),
     grid: (s) => [groups(s.N, 32), groups(s.M, 128), 1],
   },
   tiled: {
     name: 'matmul_tiled',
     source: SHADERS.matmulTiled,
+    pairedSource: SHADERS.matmulTiledPaired,
     updateSource: SHADERS.matmulTiledUpdate,
     updateTwinSource: SHADERS.matmulTiledUpdateTwin,
+    updatePairedSource: SHADERS.matmulTiledUpdatePaired,
     fits: (s) => ({ FIT_M: bit(s.M % 128 === 0), FIT_N: bit(s.N % 128 === 0), FIT_K: bit(s.K % 8 === 0) }),
     grid: (s) => [groups(s.N, 128), groups(s.M, 128), 1],
   },
   splitk: {
     name: 'matmul_splitk',
     source: SHADERS.matmulSplitk,
+    pairedSource: SHADERS.matmulSplitkPaired,
     updateSource: SHADERS.matmulSplitkUpdate,
     updateTwinSource: SHADERS.matmulSplitkUpdateTwin,
+    updatePairedSource: SHADERS.matmulSplitkUpdatePaired,
     fits: (s) => ({ FIT_M: bit(s.M % 32 === 0), FIT_N: bit(s.N % 32 === 0) }),
     grid: (s) => [groups(s.N, 32), groups(s.M, 32), 1],
   },

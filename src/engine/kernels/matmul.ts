@@ -17,6 +17,22 @@ export type Epilogue =
 
 const EPILOGUE_ID = { none: 0, axpby: 1, 'bias-act': 2, gate: 3, accumulate: 4 } as const;
 
+/** Storage buffers a paired matmul binds (matmul_operands_paired.wgsl, matmul_second_output.wgsl). */
+export const PAIRED_MATMUL_STORAGE_BINDINGS = 10;
+
+/**
+ * A second product of the first's shape and transposes, computed by the same
+ * dispatch (its workgroups z = 1): C2 = epilogue(alpha op(A2) op(B2)). Its
+ * epilogue writes C only (no bias-act); a gate shares the first's activation.
+ */
+export interface SecondProduct {
+  A: GPUBuffer;
+  B: GPUBuffer;
+  C: GPUBuffer;
+  alpha?: number;
+  epilogue?: Exclude<Epilogue, { kind: 'bias-act' }>;
+}
+
 export interface MatmulArgs {
   /** Rows of C and of op(A). */
   M: number;
@@ -34,6 +50,8 @@ export interface MatmulArgs {
   alpha?: number;
   epilogue?: Epilogue;
   label?: string;
+  /** A second product in the same dispatch (needs canPairMatmuls; not with signB). */
+  second?: SecondProduct;
   /**
    * Force one kernel (tests, benchmarks) instead of the adapter's choice
    * (`chooseMatmulVariant`); throws a ConfigError if it cannot compute this product here.
@@ -41,18 +59,26 @@ export interface MatmulArgs {
   variant?: MatmulVariant | 'auto';
 }
 
+/** Whether this device binds a paired matmul's buffers (MatmulArgs.second). */
+export function canPairMatmuls(ctx: GpuContext): boolean {
+  return ctx.limits.maxStorageBuffersPerShaderStage >= PAIRED_MATMUL_STORAGE_BINDINGS;
+}
+
 /** C = epilogue(alpha * op(A) op(B)): every dense product of forward, backward and alignment passes. */
 export async function matmul(ctx: GpuContext, args: MatmulArgs): Promise<Dispatch> {
   const ep = args.epilogue ?? { kind: 'none' };
-  const act = ep.kind === 'bias-act' || ep.kind === 'gate' ? activationId(ep.act) : 0;
-  const beta = ep.kind === 'axpby' || ep.kind === 'accumulate' ? ep.beta : 0;
+  const second = args.second;
+  const ep2 = second?.epilogue ?? { kind: 'none' };
+  if (second) checkSecond(ctx, args, ep, ep2);
+  const act = ep.kind === 'bias-act' || ep.kind === 'gate' ? activationId(ep.act) : ep2.kind === 'gate' ? activationId(ep2.act) : 0;
   const label = args.label ?? 'matmul';
   const variant = resolveVariant(ctx, args);
   const v = VARIANT_KERNELS[variant];
   const kernel = await ctx.pipelines.get({
-    name: v.name,
-    source: v.source,
-    bindings: ['uniform', 'read', 'read', 'read', 'write', 'write', 'write'],
+    name: second ? `${v.name}_paired` : v.name,
+    source: second ? v.pairedSource : v.source,
+    // A paired kernel's A2, B2, D2, C2 are bindings 14..17 (matmul_operands_paired.wgsl, matmul_second_output.wgsl).
+    bindings: ['uniform', 'read', 'read', 'read', 'write', 'write', 'write', ...(second ? [...UNUSED_7_TO_13, 'read', 'read', 'read', 'write'] as const : [])],
     constants: {
       TRANS_A: args.transA ? 1 : 0,
       TRANS_B: args.transB ? 1 : 0,
@@ -60,6 +86,7 @@ export async function matmul(ctx: GpuContext, args: MatmulArgs): Promise<Dispatc
       ACT: act,
       ...(args.signB ? { SIGN_B: 1 } : {}),
       ...(ep.kind === 'bias-act' && ep.product ? { PRODUCT: 1 } : {}),
+      ...(second ? { EPILOGUE2: EPILOGUE_ID[ep2.kind] } : {}),
       ...v.fits(args),
     },
   });
@@ -70,14 +97,37 @@ export async function matmul(ctx: GpuContext, args: MatmulArgs): Promise<Dispatc
       ['u32', args.N],
       ['u32', args.K],
       ['f32', args.alpha ?? 1],
-      ['f32', beta],
+      ['f32', betaOf(ep)],
+      ['f32', second?.alpha ?? 1],
+      ['f32', betaOf(ep2)],
     ]),
   );
-  const D =
-    ep.kind === 'axpby' ? ep.addend : ep.kind === 'bias-act' ? ep.bias : ep.kind === 'gate' ? ep.preact : ctx.dummy('matmul.D');
+  const D = addendOf(ep) ?? ctx.dummy('matmul.D');
   const E = ep.kind === 'bias-act' ? ep.activations : ctx.dummy('matmul.E');
   const F = (ep.kind === 'bias-act' && ep.product) || ctx.dummy('matmul.F');
-  return makeDispatch(ctx.device, kernel, [uniforms, args.A, args.B, D, args.C, E, F], v.grid(args), label);
+  const buffers = [uniforms, args.A, args.B, D, args.C, E, F];
+  if (!second) return makeDispatch(ctx.device, kernel, buffers, v.grid(args), label);
+  // z = 1 runs the variant's grid again, on the second product.
+  const [x, y] = v.grid(args);
+  const paired = [...buffers, ...UNUSED_7_TO_13.map(() => null), second.A, second.B, addendOf(ep2) ?? ctx.dummy('matmul.D2'), second.C];
+  return makeDispatch(ctx.device, kernel, paired, [x, y, 2], label);
+}
+
+const UNUSED_7_TO_13 = [null, null, null, null, null, null, null] as const;
+
+const betaOf = (ep: Epilogue) => (ep.kind === 'axpby' || ep.kind === 'accumulate' ? ep.beta : 0);
+
+/** The epilogue's read-only operand D: the addend, the bias or the pre-activations. */
+function addendOf(ep: Epilogue): GPUBuffer | null {
+  return ep.kind === 'axpby' ? ep.addend : ep.kind === 'bias-act' ? ep.bias : ep.kind === 'gate' ? ep.preact : null;
+}
+
+function checkSecond(ctx: GpuContext, args: MatmulArgs, ep: Epilogue, ep2: Epilogue): void {
+  const has = ctx.limits.maxStorageBuffersPerShaderStage;
+  if (!canPairMatmuls(ctx)) throw new Error(`a paired matmul binds ${PAIRED_MATMUL_STORAGE_BINDINGS} storage buffers and this device allows ${has}`);
+  if (args.signB) throw new Error('a paired matmul reads both B operands as they are (no signB)');
+  if (ep.kind === 'gate' && ep2.kind === 'gate' && ep.act !== ep2.act) throw new Error('the two gates of a paired matmul share one activation');
+  if (ep.kind === 'bias-act' && ep2.kind === 'gate' && ep.act !== ep2.act) throw new Error('a paired matmul has one activation');
 }
 
 /** The kernel this product runs on: the forced one (checked) or the adapter's choice. */

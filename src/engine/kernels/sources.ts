@@ -11,6 +11,9 @@ import matmulCommon from '../../shaders/matmul_common.wgsl?raw';
 import matmulUpdateTwin from '../../shaders/matmul_update_twin.wgsl?raw';
 import matmulUpdateNoTwin from '../../shaders/matmul_update_no_twin.wgsl?raw';
 import matmulScalarOperands from '../../shaders/matmul_scalar_operands.wgsl?raw';
+import matmulOperands from '../../shaders/matmul_operands.wgsl?raw';
+import matmulOperandsPaired from '../../shaders/matmul_operands_paired.wgsl?raw';
+import matmulSecondOutput from '../../shaders/matmul_second_output.wgsl?raw';
 import columnSum from '../../shaders/column_sum.wgsl?raw';
 import outputLoss from '../../shaders/output_loss.wgsl?raw';
 import gatherBatch from '../../shaders/gather_batch.wgsl?raw';
@@ -46,29 +49,43 @@ import bpstdpError from '../../shaders/bpstdp_error.wgsl?raw';
 import spikeCountMetrics from '../../shaders/spike_count_metrics.wgsl?raw';
 import confusionMatrix from '../../shaders/confusion_matrix.wgsl?raw';
 
-const matmulUpdateSnippet = random + optimizerMath + matmulUpdate + matmulUpdateNoTwin;
-const matmulUpdateTwinSnippet = random + optimizerMath + matmulUpdate + matmulUpdateTwin;
+const matmulUpdateSnippet = random + optimizerMath + matmulUpdate + matmulUpdateNoTwin + matmulOperands;
+const matmulUpdateTwinSnippet = random + optimizerMath + matmulUpdate + matmulUpdateTwin + matmulOperands;
+const matmulPairedSnippet = matmulOperandsPaired + matmulSecondOutput;
+const matmulUpdatePairedSnippet = random + optimizerMath + matmulUpdate + matmulUpdateTwin + matmulOperandsPaired;
 
 export const SHADERS = {
-  matmul: activations + matmulCommon + matmulScalarOperands + matmul,
-  matmulVec4: activations + matmulCommon + matmulVec4,
+  matmul: activations + matmulCommon + matmulOperands + matmulScalarOperands + matmul,
+  matmulVec4: activations + matmulCommon + matmulOperands + matmulVec4,
   // Its `enable subgroups;` must open the module, so the snippets go after it
   // (WGSL's module-scope declarations may come in any order).
-  matmulSubgroup: matmulSubgroup + activations + matmulCommon,
-  matmulTiled: activations + matmulCommon + matmulScalarOperands + matmulTiled,
-  matmulSplitk: activations + matmulCommon + matmulScalarOperands + matmulSplitk,
+  matmulSubgroup: matmulSubgroup + activations + matmulCommon + matmulOperands,
+  matmulTiled: activations + matmulCommon + matmulOperands + matmulScalarOperands + matmulTiled,
+  matmulSplitk: activations + matmulCommon + matmulOperands + matmulScalarOperands + matmulSplitk,
+  // Two products of one shape in one dispatch (matmul_operands_paired.wgsl, matmul_second_output.wgsl).
+  matmulPaired: activations + matmulCommon + matmulPairedSnippet + matmulScalarOperands + matmul,
+  matmulVec4Paired: activations + matmulCommon + matmulPairedSnippet + matmulVec4,
+  matmulSubgroupPaired: matmulSubgroup + activations + matmulCommon + matmulPairedSnippet,
+  matmulTiledPaired: activations + matmulCommon + matmulPairedSnippet + matmulScalarOperands + matmulTiled,
+  matmulSplitkPaired: activations + matmulCommon + matmulPairedSnippet + matmulScalarOperands + matmulSplitk,
   // The same variants as fused weight updates: matmul_update.wgsl for matmul_common.wgsl.
   matmulUpdate: matmulUpdateSnippet + matmulScalarOperands + matmul,
   matmulVec4Update: matmulUpdateSnippet + matmulVec4,
   matmulSubgroupUpdate: matmulSubgroup + matmulUpdateSnippet,
   matmulTiledUpdate: matmulUpdateSnippet + matmulScalarOperands + matmulTiled,
   matmulSplitkUpdate: matmulUpdateSnippet + matmulScalarOperands + matmulSplitk,
-  // ...and with a trained B's own step beside W's (matmul_update_twin.wgsl).
+  // ...with a trained B's own step beside W's (matmul_update_twin.wgsl).
   matmulUpdateTwin: matmulUpdateTwinSnippet + matmulScalarOperands + matmul,
   matmulVec4UpdateTwin: matmulUpdateTwinSnippet + matmulVec4,
   matmulSubgroupUpdateTwin: matmulSubgroup + matmulUpdateTwinSnippet,
   matmulTiledUpdateTwin: matmulUpdateTwinSnippet + matmulScalarOperands + matmulTiled,
   matmulSplitkUpdateTwin: matmulUpdateTwinSnippet + matmulScalarOperands + matmulSplitk,
+  // ...and with B's step from a product of its own, in the same dispatch (matmul_operands_paired.wgsl).
+  matmulUpdatePaired: matmulUpdatePairedSnippet + matmulScalarOperands + matmul,
+  matmulVec4UpdatePaired: matmulUpdatePairedSnippet + matmulVec4,
+  matmulSubgroupUpdatePaired: matmulSubgroup + matmulUpdatePairedSnippet,
+  matmulTiledUpdatePaired: matmulUpdatePairedSnippet + matmulScalarOperands + matmulTiled,
+  matmulSplitkUpdatePaired: matmulUpdatePairedSnippet + matmulScalarOperands + matmulSplitk,
   columnSum,
   outputLoss: batchMetrics + outputLoss,
   gatherBatch,

@@ -10,6 +10,9 @@ export const WEIGHT_UPDATE_STORAGE_BINDINGS = 10;
 /** ...and with B's own step beside W's (matmul_update_twin.wgsl): B's moments make 12. */
 export const TWIN_STEP_STORAGE_BINDINGS = 12;
 
+/** ...and with B's step from its own product (matmul_operands_paired.wgsl): its two operands make 14. */
+export const PAIRED_UPDATE_STORAGE_BINDINGS = 14;
+
 
 export interface WeightUpdateArgs {
   /** The layer's delta, rows x nOut (means over the batch). */
@@ -48,10 +51,11 @@ export interface WeightUpdateStep {
 
 /**
  * A trained B (the parameter's transposed shape) that takes its own optimiser
- * step in the parameter's update, from weight_decay B + self W^T with W read
- * before its step: a gradient that needs no batch (symmetric alignment's decay
- * and self terms, or update noise alone). Its settings carry the decay term as
- * coupled L2 and its update noise.
+ * step in the parameter's update, from weight_decay B plus either self W^T,
+ * with W read before its step (a gradient that needs no batch: symmetric
+ * alignment's decay and self terms, or update noise alone), or a product of
+ * its own over the batch (`product`, with self 0). Its settings carry the
+ * decay term as coupled L2 and its update noise.
  */
 export interface TwinStep {
   B: GPUBuffer;
@@ -59,6 +63,19 @@ export interface TwinStep {
   v: GPUBuffer;
   settings: OptimizerSettings;
   self: number;
+  product?: TwinProduct;
+}
+
+/**
+ * B's gradient term alpha (left^T right)^T, in the parameter's orientation:
+ * left is rows x M and right rows x N, as the parameter's own operands. The
+ * dispatch computes it beside the parameter's product (workgroups z = 1),
+ * where the device binds 14 storage buffers (canFusePairedUpdate).
+ */
+export interface TwinProduct {
+  left: GPUBuffer;
+  right: GPUBuffer;
+  alpha: number;
 }
 
 /** Whether this device can bind a fused update, or needs the separate gradient and optimiser dispatches. */
@@ -69,6 +86,11 @@ export function canFuseUpdates(ctx: GpuContext): boolean {
 /** Whether this device can bind a fused update with B's own step (a TwinStep). */
 export function canFuseTwinStep(ctx: GpuContext): boolean {
   return ctx.limits.maxStorageBuffersPerShaderStage >= TWIN_STEP_STORAGE_BINDINGS;
+}
+
+/** Whether this device can bind a fused update whose B steps from a product of its own (TwinStep.product). */
+export function canFusePairedUpdate(ctx: GpuContext): boolean {
+  return ctx.limits.maxStorageBuffersPerShaderStage >= PAIRED_UPDATE_STORAGE_BINDINGS;
 }
 
 /** The product the update computes, dW = delta^T input (nOut x nIn over the batch). */
@@ -144,11 +166,17 @@ export async function productUpdate(ctx: GpuContext, a: ProductUpdateArgs): Prom
   const variant = resolveVariant(ctx, { ...shape, A: a.left, B: a.right, C: a.param, variant: a.variant });
   const v = VARIANT_KERNELS[variant];
   const twin = a.twinStep;
+  const paired = twin?.product;
   if (twin) checkTwinStep(ctx, a);
+  const kind = paired ? 'paired' : twin ? 'twin' : 'plain';
   const kernel = await ctx.pipelines.get({
-    name: twin ? `${v.name}_update_twin` : `${v.name}_update`,
-    source: twin ? v.updateTwinSource : v.updateSource,
-    bindings: ['uniform', 'read', 'read', 'read', 'write', 'write', 'uniform', 'write', 'write', 'write', 'write', 'write', ...(twin ? (['write', 'write'] as const) : [])],
+    name: { plain: `${v.name}_update`, twin: `${v.name}_update_twin`, paired: `${v.name}_update_paired` }[kind],
+    source: { plain: v.updateSource, twin: v.updateTwinSource, paired: v.updatePairedSource }[kind],
+    bindings: [
+      'uniform', 'read', 'read', 'read', 'write', 'write', 'uniform', 'write', 'write', 'write', 'write', 'write',
+      ...(twin ? (['write', 'write'] as const) : []),
+      ...(paired ? (['read', 'read'] as const) : []),
+    ],
     constants: {
       TRANS_A: 1,
       TRANS_B: 0,
@@ -160,7 +188,8 @@ export async function productUpdate(ctx: GpuContext, a: ProductUpdateArgs): Prom
       ...v.fits(shape),
     },
   });
-  const product = ctx.uniform(`${a.label}.params`, packUniforms([['u32', shape.M], ['u32', shape.N], ['u32', shape.K], ['f32', a.alpha ?? 1], ['f32', twin?.self ?? 0]]));
+  const params: Array<['u32' | 'f32', number]> = [['u32', shape.M], ['u32', shape.N], ['u32', shape.K], ['f32', a.alpha ?? 1], ['f32', twin?.self ?? 0], ['f32', paired?.alpha ?? 0]];
+  const product = ctx.uniform(`${a.label}.params`, packUniforms(params));
   // B's step draws its noise as B's separate step would: B's element index in the param's stream.
   const settingsOf = (s: OptimizerSettings, bias = a.bias?.settings ?? s, twinSettings = twin?.settings ?? s) =>
     packUniforms([
@@ -172,8 +201,14 @@ export async function productUpdate(ctx: GpuContext, a: ProductUpdateArgs): Prom
   const dummy = (what: string) => ctx.dummy(`weight_update.${what}`);
   const tied = a.tied ?? twin?.B ?? dummy('tied');
   const bias = a.bias ? [a.bias.b, a.bias.mb, a.bias.vb] : [dummy('bias'), dummy('bias_m'), dummy('bias_v')];
-  const buffers = [product, a.left, a.right, a.clock, a.param, a.m, settings, a.v, tied, ...bias, ...(twin ? [twin.m, twin.v] : [])];
-  const dispatch = makeDispatch(ctx.device, kernel, buffers, v.grid(shape), a.label);
+  const buffers = [
+    product, a.left, a.right, a.clock, a.param, a.m, settings, a.v, tied, ...bias,
+    ...(twin ? [twin.m, twin.v] : []),
+    ...(paired ? [paired.left, paired.right] : []),
+  ];
+  // A paired dispatch runs the variant's grid twice over: z = 0 steps the param, z = 1 B.
+  const [x, y] = v.grid(shape);
+  const dispatch = makeDispatch(ctx.device, kernel, buffers, [x, y, paired ? 2 : 1], a.label);
   const fixed = [a.settings, ...(twin ? [twin.settings] : [])];
   return {
     dispatch,
@@ -191,6 +226,11 @@ export async function productUpdate(ctx: GpuContext, a: ProductUpdateArgs): Prom
 function checkTwinStep(ctx: GpuContext, a: ProductUpdateArgs): void {
   const has = ctx.limits.maxStorageBuffersPerShaderStage;
   if (!canFuseTwinStep(ctx)) throw new Error(`a twin step binds ${TWIN_STEP_STORAGE_BINDINGS} storage buffers and this device allows ${has}`);
+  if (a.twinStep!.product) {
+    if (!canFusePairedUpdate(ctx)) throw new Error(`a twin step with its own product binds ${PAIRED_UPDATE_STORAGE_BINDINGS} storage buffers and this device allows ${has}`);
+    // The z = 1 half would read W while the z = 0 half writes it.
+    if (a.twinStep!.self !== 0) throw new Error('a twin step with its own product cannot also read W^T (self)');
+  }
   if (a.tied) throw new Error('a tied twin takes the same step as its param, not one of its own');
   if (a.twinStep!.settings.method !== a.settings.method) throw new Error('a twin step uses its param\'s optimiser method');
   if (a.settings.noiseStd > 0) throw new Error('with a twin step, update noise goes to the twin (its own settings), not the param');

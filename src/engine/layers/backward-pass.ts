@@ -1,7 +1,7 @@
 import type { Dispatch } from '../device/dispatch';
 import type { GpuContext } from '../device/gpu-context';
 import { columnSum } from '../kernels/column-sum';
-import { matmul } from '../kernels/matmul';
+import { matmul, type SecondProduct } from '../kernels/matmul';
 import type { Feedback } from '../rules/rule';
 import { type BatchBuffers, type DenseLayer, layerInput, type RateNetwork } from './network';
 
@@ -25,6 +25,11 @@ export interface BackwardOptions {
    * (kernels/weight-update.ts) compute them from the deltas instead.
    */
   weightGradients: boolean;
+  /**
+   * Per layer (index - 1): a product the delta dispatch through that layer's B
+   * also computes, in its second half (a trained B's Y B^T: feedback-update.ts).
+   */
+  second?: ReadonlyArray<SecondProduct | null>;
 }
 
 /**
@@ -65,6 +70,7 @@ export async function backwardPass(
           signB: f.signB,
           alpha: f.alpha,
           epilogue: { kind: 'gate', preact: batch.pre[l - 2], act: below.act },
+          ...(options.second?.[l - 1] ? { second: options.second[l - 1]! } : {}),
           label: `delta${l - 1}`,
         }),
       );

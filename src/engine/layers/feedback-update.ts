@@ -1,7 +1,7 @@
 import type { Dispatch } from '../device/dispatch';
 import type { GpuContext } from '../device/gpu-context';
 import { fillNoise } from '../kernels/fill-noise';
-import { matmul } from '../kernels/matmul';
+import { matmul, type MatmulArgs, type SecondProduct } from '../kernels/matmul';
 import { type Coefficients, usesActivity } from '../rules/rule';
 import { type BatchBuffers, type DenseLayer, layerInput } from './network';
 
@@ -40,10 +40,15 @@ export interface FeedbackProduct {
   alpha: number;
 }
 
-/** A layer's activity terms: the dispatches that prepare them, then the products that sum to them. */
+/**
+ * A layer's activity terms: the dispatches that prepare them, then the products
+ * that sum to them; and null's Y B^T product where the backward delta through
+ * this layer's B computes it in its second half (feedbackTerms' backwardPair).
+ */
 export interface FeedbackTerms {
   before: Dispatch[];
   products: FeedbackProduct[];
+  backwardSecond: SecondProduct | null;
 }
 
 /**
@@ -75,6 +80,9 @@ export function forwardProductBuffer(ctx: GpuContext, layer: DenseLayer, batch: 
  * X is the layer's input batch or fresh white noise of the same shape, and
  * Y = X W^T (no bias: docs/rules.md), `forwardY` when the forward pass stored
  * it (forwardProductBuffer). Terms that share an operand share a product.
+ * With `backwardPair`, null's Y B^T (N x nIn over nOut, B transposed: the
+ * shape of the backward delta through B) is returned as that dispatch's
+ * second product rather than a dispatch of its own (backward-pass.ts).
  */
 export async function feedbackTerms(
   ctx: GpuContext,
@@ -84,6 +92,7 @@ export async function feedbackTerms(
   input: FeedbackInput,
   clock: GPUBuffer,
   forwardY: GPUBuffer | null = null,
+  backwardPair = false,
 ): Promise<FeedbackTerms> {
   const B = layer.B!;
   const N = batch.rows;
@@ -92,7 +101,8 @@ export async function feedbackTerms(
   const r = ctx.buffers;
   const before: Promise<Dispatch>[] = [];
   const products: FeedbackProduct[] = [];
-  if (!usesActivity(c)) return { before: [], products };
+  let backwardSecond: SecondProduct | null = null;
+  if (!usesActivity(c)) return { before: [], products, backwardSecond };
 
   let X = layerInput(batch, layer.index);
   if (input.kind === 'noise') {
@@ -122,10 +132,12 @@ export async function feedbackTerms(
     // R = (2 c_null / N) Y B^T (+ amp X)
     const R = r.storage(`${name}.YBt`, N * nIn);
     const plusAmp = ampWithNull ? { epilogue: { kind: 'axpby', beta: amp, addend: X } as const } : {};
-    before.push(matmul(ctx, { M: N, N: nIn, K: nOut, A: Y!, B, C: R, transB: true, alpha: (2 * c.null) / N, ...plusAmp, label: `${name}.YBt` }));
+    const YBt = { A: Y!, B, C: R, alpha: (2 * c.null) / N, ...plusAmp } satisfies Partial<MatmulArgs>;
+    if (backwardPair) backwardSecond = YBt;
+    else before.push(matmul(ctx, { M: N, N: nIn, K: nOut, transB: true, ...YBt, label: `${name}.YBt` }));
     products.push({ left: R, right: Y!, alpha: 1 });
   }
-  return { before: await Promise.all(before), products };
+  return { before: await Promise.all(before), products, backwardSecond };
 }
 
 /**

@@ -115,10 +115,12 @@ function withDecayTerm(s: OptimizerSettings, feedback: FeedbackGradient): Optimi
  * the weight-gradient matmul applies the optimiser as its epilogue, reading the
  * step's deltas and inputs from `batch`, so gW and gb are never stored.
  * Kolen-Pollack's B takes its tied step in the same pass. A trained B takes
- * its separate step; or, with `besideW` and a gradient that needs no batch
- * (decay and self: symmetric alignment), its own step in W's pass (a TwinStep,
- * where the device binds 12 storage buffers); or none when `feedback` is null
- * (fusedFeedbackUpdates steps it).
+ * its separate step; or, with `besideW`, its own step in W's pass (a TwinStep):
+ * from a gradient that needs no batch (decay and self: symmetric alignment),
+ * where the device binds 12 storage buffers, or, given its activity `products`
+ * (one per layer, as fusedFeedbackUpdates takes them), from its product in the
+ * z = 1 half of W's dispatch, where it binds 14; or none when `feedback` is
+ * null (fusedFeedbackUpdates steps it).
  */
 export async function fusedParameterUpdates(
   ctx: GpuContext,
@@ -131,14 +133,17 @@ export async function fusedParameterUpdates(
   stepsPerEpoch: number,
   feedback: FeedbackGradient | null = STORED_FEEDBACK_GRADIENT,
   besideW = false,
+  products: readonly FeedbackProduct[] | null = null,
 ): Promise<ParameterUpdate[]> {
   const s = parameterSettings(config, rule, stepsPerEpoch);
   const twin = feedback !== null && besideW;
-  if (twin && feedback.readGrad) throw new Error("B's step beside W's reads no stored gradient: its activity terms need their own products");
-  const steps = net.layers.map(async (layer): Promise<ParameterUpdate> => {
+  if (twin && feedback.readGrad && !products) throw new Error("B's step beside W's reads no stored gradient: its activity terms need their own products");
+  const steps = net.layers.map(async (layer, i): Promise<ParameterUpdate> => {
     const trainedB = twin && layer.gB && !rule.tied;
+    // B's product alpha left^T right (nIn x nOut) is W's orientation transposed: its operands swap.
+    const product = products ? { left: products[i].right, right: products[i].left, alpha: products[i].alpha } : undefined;
     const twinStep = trainedB
-      ? { B: layer.B!, m: layer.mB!, v: layer.vB!, settings: withDecayTerm(s.feedback, feedback), self: feedback.regularizer?.w ?? 0 }
+      ? { B: layer.B!, m: layer.mB!, v: layer.vB!, settings: withDecayTerm(s.feedback, feedback), self: feedback.regularizer?.w ?? 0, product }
       : undefined;
     const step = await weightUpdate(ctx, {
       delta: batch.delta[layer.index - 1],

@@ -20,9 +20,16 @@ export interface WeightUpdateRefArgs {
   /**
    * A trained B (nIn x nOut) with its own step from weightDecay B + self W^T,
    * W before its step (matmul_update_twin.wgsl): optimizer.wgsl's regularised
-   * step with no stored gradient.
+   * step with no stored gradient. With `product` (self 0), B's gradient is
+   * instead alpha (left^T right)^T, left rows x nOut and right rows x nIn
+   * (matmul_operands_paired.wgsl).
    */
-  twinStep?: { B: OptimizerState; settings: OptimizerSettings; self: number };
+  twinStep?: {
+    B: OptimizerState;
+    settings: OptimizerSettings;
+    self: number;
+    product?: { left: ArrayLike<number>; right: ArrayLike<number>; alpha: number };
+  };
   clock: number;
   seed: number;
   stream: number;
@@ -34,7 +41,11 @@ export function weightUpdateRef(W: OptimizerState, b: OptimizerState, a: WeightU
   const gb = columnSumRef(a.delta, a.rows, a.nOut);
   const at = { rows: a.nOut, cols: a.nIn, clock: a.clock, seed: a.seed };
   const t = a.twinStep;
-  if (t) {
+  if (t?.product) {
+    const { left, right, alpha } = t.product;
+    const gB = matmulRef({ M: a.nIn, N: a.nOut, K: a.rows, A: right, B: left, transA: true, alpha }).C;
+    optimizerStepRef({ ...t.B, T: undefined }, gB, { rows: a.nIn, cols: a.nOut, clock: a.clock, seed: a.seed, settings: t.settings, stream: a.stream });
+  } else if (t) {
     const regularizer = { p: 0, w: t.self, S: W.P };
     optimizerStepRef({ ...t.B, T: undefined }, [], { rows: a.nIn, cols: a.nOut, clock: a.clock, seed: a.seed, settings: t.settings, stream: a.stream, regularizer, readGrad: false });
   }

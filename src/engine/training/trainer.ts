@@ -5,6 +5,7 @@ import type { GpuContext } from '../device/gpu-context';
 import { ConfigError } from '../errors';
 import { gatherBatch } from '../kernels/gather-batch';
 import { outputLoss } from '../kernels/output-loss';
+import { canPairMatmuls, type SecondProduct } from '../kernels/matmul';
 import { angleDegrees } from '../kernels/dot-products';
 import { backwardPass } from '../layers/backward-pass';
 import { type FeedbackProduct, feedbackTerms, forwardProductBuffer, fusesFeedbackStep, regularizerGradient, storedFeedbackGradient } from '../layers/feedback-update';
@@ -14,7 +15,7 @@ import { type BatchBuffers, RateNetwork } from '../layers/network';
 import { alignmentProbes } from '../metrics/alignment-probes';
 import { layerSlot, metricsFloats, TEST_SLOT, TRAIN_SLOT } from '../metrics/layout';
 import { MetricsReader } from '../metrics/metrics-reader';
-import { canFuseTwinStep, canFuseUpdates, WEIGHT_UPDATE_STORAGE_BINDINGS } from '../kernels/weight-update';
+import { canFusePairedUpdate, canFuseTwinStep, canFuseUpdates, WEIGHT_UPDATE_STORAGE_BINDINGS } from '../kernels/weight-update';
 import { CHUNK_ALIGN, type EvaluationChunk, evaluationChunks } from './evaluation-chunks';
 import { fusedFeedbackUpdates, fusedParameterUpdates, type ParameterUpdate, parameterSettings, parameterUpdates } from '../optimizers/parameter-updates';
 import { Rng } from '../rng';
@@ -377,11 +378,13 @@ async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepPa
   const rule = findRule(config.rule);
   const coefficients: Coefficients = { ...rule.regularizer, ...config.coefficients };
   const { data, train, clock, metrics, order, noiseSeed, stepsPerEpoch } = parts;
-  // A trained B whose activity terms are one product takes its step inside that product;
+  // A trained B whose activity terms are one product takes its step inside that product,
+  // computed in the z = 1 half of W's update where the device binds 14 (wm, ia, aa);
   // one whose gradient needs no batch (sa) takes it in W's update, where the device binds 12.
   const fuseB = fused && needsFeedbackGrad(rule, config) && fusesFeedbackStep(coefficients);
   const gradient = regularizerGradient(coefficients);
-  const besideW = fused && needsFeedbackGrad(rule, config) && !gradient.readGrad && canFuseTwinStep(ctx);
+  const pairB = fuseB && canFusePairedUpdate(ctx) && net.layers.every((l) => l.feedbackCols === l.nOut);
+  const besideW = pairB || (fused && needsFeedbackGrad(rule, config) && !gradient.readGrad && canFuseTwinStep(ctx));
   const feedbackProducts: FeedbackProduct[] = [];
   const buffers = new BufferGroup(ctx.buffers);
   try {
@@ -397,27 +400,33 @@ async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepPa
           loss: config.loss, tick: true, label: 'train.loss',
         });
         const feedback: Dispatch[] = [];
-        // B's Y = X W^T, where its terms read it from the layer's input, comes out of the forward product.
+        // B's Y = X W^T, where its terms read it from the layer's input, comes out of the forward product;
+        // null's Y B^T out of the backward delta through the same B (layers 2 and up).
         const forwardY: (GPUBuffer | null)[] = [];
+        const backwardSecond: (SecondProduct | null)[] = [];
         if (needsFeedbackGrad(rule, config)) {
           const input = { kind: config.feedbackInput, noiseStd: config.feedbackNoiseStd, seed: noiseSeed };
           for (const layer of net.layers) {
             const Y = forwardProductBuffer(ctx, layer, train, coefficients, input);
             forwardY.push(Y);
             if (fuseB) {
-              const terms = await feedbackTerms(ctx, layer, train, coefficients, input, clock, Y);
+              const pair = layer.index > 1 && rule.feedback === 'backward' && layer.feedbackCols === layer.nOut && canPairMatmuls(ctx);
+              const terms = await feedbackTerms(ctx, layer, train, coefficients, input, clock, Y, pair);
               feedback.push(...terms.before);
               feedbackProducts.push(terms.products[0]);
+              backwardSecond.push(terms.backwardSecond);
             } else {
               feedback.push(...(await storedFeedbackGradient(ctx, layer, train, coefficients, input, clock, Y)));
             }
           }
         }
-        const backward = await backwardPass(ctx, net, train, rule.feedback, { weightGradients: !fused });
+        const backward = await backwardPass(ctx, net, train, rule.feedback, { weightGradients: !fused, second: backwardSecond });
         return [gather, ...(await forwardPass(ctx, net, train, 'train', forwardY)), loss, ...backward, ...feedback];
       });
       const probeStep = await alignmentProbes(ctx, net, train, rule.feedback, metrics, options.bpAngles);
-      const updates = fuseB
+      const updates = pairB
+        ? await fusedParameterUpdates(ctx, net, train, config, rule, clock, noiseSeed, stepsPerEpoch, gradient, true, feedbackProducts)
+        : fuseB
         ? [
             ...(await fusedFeedbackUpdates(ctx, net, feedbackProducts, train.rows, config, rule, clock, noiseSeed, stepsPerEpoch, gradient)),
             ...(await fusedParameterUpdates(ctx, net, train, config, rule, clock, noiseSeed, stepsPerEpoch, null)),
