@@ -41,9 +41,9 @@ fn tile_b(k0: u32, n0: u32) -> mat4x4<f32> {
 }
 
 @compute @workgroup_size(8, 8)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   // Which product of a paired dispatch (matmul_operands_paired.wgsl).
-  begin_product(gid.z);
+  begin_product(wid.z);
   let m0 = gid.y * 4u;
   let n0 = gid.x * 4u;
   if (m0 >= p.M || n0 >= p.N) { return; }

@@ -14,6 +14,11 @@ fn second_product() -> bool {
   return false;
 }
 
+// Whether op(B) is B stored N x K.
+fn trans_b() -> bool {
+  return TRANS_B;
+}
+
 fn a_at(i: u32) -> Operand {
   return A[i];
 }

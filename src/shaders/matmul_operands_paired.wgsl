@@ -2,8 +2,12 @@
 // of the same shape, op(A) op(B) in workgroups z = 0 and op(A2) op(B2) in
 // workgroups z = 1 (the variant's main calls begin_product with its z): a
 // layer's weight gradient and its trained B's, each stepped by its own
-// optimiser (matmul_update.wgsl). Both halves run the variant's code; only
-// the buffers they load from differ, and a workgroup never mixes them.
+// optimiser (matmul_update.wgsl), or a forward product X W^T and X B. Both
+// halves run the variant's code; the buffers they load from differ, and
+// whether B2 is transposed (TRANS_B2), and a workgroup never mixes them.
+// The second left operand comes through a2_at(): A2 itself
+// (matmul_second_output.wgsl), or A2 plus a multiple of A3
+// (matmul_update_paired.wgsl).
 
 @group(0) @binding(1) var<storage, read> A: array<Operand>;
 @group(0) @binding(2) var<storage, read> B: array<Operand>;
@@ -11,6 +15,11 @@
 @group(0) @binding(15) var<storage, read> B2: array<Operand>;
 
 const PAIRED = true;
+
+override TRANS_B2: bool = false;
+// B2 is B itself (a weight update whose two products share their right
+// operand, the layer's input): read it without choosing.
+override SHARED_B: bool = false;
 
 var<private> second: bool;
 
@@ -22,14 +31,19 @@ fn second_product() -> bool {
   return second;
 }
 
+fn trans_b() -> bool {
+  return select(TRANS_B, TRANS_B2, second);
+}
+
 // One load whichever half (no early return: the branch rejoins at once).
 fn a_at(i: u32) -> Operand {
   var v: Operand;
-  if (second) { v = A2[i]; } else { v = A[i]; }
+  if (second) { v = a2_at(i); } else { v = A[i]; }
   return v;
 }
 
 fn b_at(i: u32) -> Operand {
+  if (SHARED_B) { return B[i]; }
   var v: Operand;
   if (second) { v = B2[i]; } else { v = B[i]; }
   return v;

@@ -17,6 +17,6 @@ fn load_a(m: u32, k: u32) -> f32 {
 
 fn load_b(k: u32, n: u32) -> f32 {
   if ((!FIT_N && n >= p.N) || (!FIT_K && k >= p.K)) { return 0.0; }
-  if (TRANS_B) { return operand_b(b_at(n * p.K + k)); }
+  if (trans_b()) { return operand_b(b_at(n * p.K + k)); }
   return operand_b(b_at(k * p.N + n));
 }

@@ -58,7 +58,7 @@ fn quad_hi(s: vec4<f32>) -> mat4x4<f32> {
 
 // Column i holds op(B)[4 k4 + i, n0 .. n0 + 3] (as in matmul_vec4.wgsl).
 fn tile_b(k4: u32, n0: u32) -> mat4x4<f32> {
-  if (TRANS_B) {
+  if (trans_b()) {
     let K4 = p.K / 4u;
     return operand_b4(transpose(mat4x4<f32>(b_at(col(n0) * K4 + k4), b_at(col(n0 + 1u) * K4 + k4), b_at(col(n0 + 2u) * K4 + k4), b_at(col(n0 + 3u) * K4 + k4))));
   }
@@ -75,9 +75,9 @@ fn store_row(m: u32, n0: u32, acc: vec4<f32>) {
 }
 
 @compute @workgroup_size(8, 8)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
   // Which product of a paired dispatch (matmul_operands_paired.wgsl).
-  begin_product(gid.z);
+  begin_product(wid.z);
   // One workgroup row is one subgroup: it shares m0.
   let m0 = gid.y * 16u;
   let n0 = gid.x * 4u;

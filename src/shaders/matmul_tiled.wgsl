@@ -72,8 +72,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       let am = select(e / TK, e % TILE, TRANS_A);
       let ak = select(e % TK, e / TILE, TRANS_A);
       tA[ak * 32u + am / 4u][am % 4u] = load_a(tm + am, k0 + ak);
-      let bn = select(e % TILE, e / TK, TRANS_B);
-      let bk = select(e / TILE, e % TK, TRANS_B);
+      let bn = select(e % TILE, e / TK, trans_b());
+      let bk = select(e / TILE, e % TK, trans_b());
       tB[bk * 32u + bn / 4u][bn % 4u] = load_b(k0 + bk, tn + bn);
     }
     workgroupBarrier();

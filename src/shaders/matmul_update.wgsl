@@ -28,8 +28,10 @@ struct Params {
   alpha: f32,
   // The twin step's coefficient of W^T (matmul_update_twin.wgsl); 0 elsewhere.
   twin_self: f32,
-  // ...or of its own product, in a paired dispatch.
+  // ...or of its own product, in a paired dispatch,
   twin_alpha: f32,
+  // whose left operand may add this multiple of a third (matmul_update_paired.wgsl).
+  twin_addend: f32,
 }
 
 struct UpdateSettings {

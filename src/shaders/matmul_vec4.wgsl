@@ -43,7 +43,7 @@ fn tile_a(m0: u32, k4: u32) -> mat4x4<f32> {
 
 // A 4 x 4 tile of op(B): column i holds op(B)[4 k4 + i, n0 .. n0 + 3] (n0 % 4 == 0).
 fn tile_b(k4: u32, n0: u32) -> mat4x4<f32> {
-  if (TRANS_B) {
+  if (trans_b()) {
     // B is N x K: one vec4 holds four k of one column; transpose in registers.
     let K4 = p.K / 4u;
     return operand_b4(transpose(mat4x4<f32>(b_at(col(n0) * K4 + k4), b_at(col(n0 + 1u) * K4 + k4), b_at(col(n0 + 2u) * K4 + k4), b_at(col(n0 + 3u) * K4 + k4))));
@@ -62,9 +62,9 @@ fn store_row(m: u32, n0: u32, lo: vec4<f32>, hi: vec4<f32>) {
 }
 
 @compute @workgroup_size(8, 8)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   // Which product of a paired dispatch (matmul_operands_paired.wgsl).
-  begin_product(gid.z);
+  begin_product(wid.z);
   let m0 = gid.y * 8u;
   let n0 = gid.x * 8u;
 

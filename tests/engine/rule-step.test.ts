@@ -84,7 +84,7 @@ function withStorageBuffers(gpu: GpuEntry, n: number): GpuEntry {
 }
 
 // Chromium on SwiftShader binds 10 storage buffers: the fused W updates and the paired
-// backward delta fit, B's step beside W's (12, or 14 with its own product) does not,
+// backward delta fit, B's step beside W's (12, or 15 with its own product) does not,
 // so B's batch-free gradient takes its separate step, and its product its own fused one.
 describe('on a device that binds 10 storage buffers', () => {
   let ten: GpuContext | null = null;

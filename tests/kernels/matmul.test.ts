@@ -395,7 +395,8 @@ describe('matmul variant choice', () => {
 // Two products of one shape in one dispatch (MatmulArgs.second): each half's
 // output against its own float64 reference, on every variant and transpose,
 // with the two halves' epilogues differing (the backward delta's gate beside
-// a trained B's axpby, layers/feedback-update.ts), on odd and fitting shapes.
+// a trained B's axpby, layers/feedback-update.ts), and with their B operands
+// transposed differently (the forward X W^T beside X B), on odd and fitting shapes.
 describe('paired matmul', () => {
   type Pair = [EpilogueCase & { kind: 'none' | 'axpby' | 'gate' | 'accumulate' }, EpilogueCase & { kind: 'none' | 'axpby' | 'gate' | 'accumulate' }];
   const PAIRS: Pair[] = [
@@ -404,7 +405,7 @@ describe('paired matmul', () => {
     [{ kind: 'axpby', beta: -0.5 }, { kind: 'accumulate', beta: 0.9 }],
     [{ kind: 'gate', act: 'tanh' }, { kind: 'none' }],
   ];
-  const paired: Array<MatmulCase & { second: Pair[1]; alpha2: number }> = [];
+  const paired: Array<MatmulCase & { second: Pair[1]; alpha2: number; transB2?: boolean }> = [];
   for (const [vi, variant] of VARIANTS.entries()) {
     for (const [ti, [transA, transB]] of TRANSPOSES.entries()) {
       const [epilogue, second] = PAIRS[(vi + ti) % PAIRS.length];
@@ -412,6 +413,17 @@ describe('paired matmul', () => {
       const { M, N, K } = fit ? { M: FITTING[variant][0], N: FITTING[variant][1], K: FITTING[variant][2] } : shapeFor(variant, transA, transB, VARIANT_SHAPES[(vi + ti) % VARIANT_SHAPES.length]);
       const name = `${variant}: ${M}x${N}x${K} ${tname(transA, transB)} ${describeEpilogue(epilogue)} | ${describeEpilogue(second)}`;
       paired.push({ name, M, N, K, transA, transB, alpha: 1.25, epilogue, variant, second, alpha2: -0.6 });
+    }
+  }
+
+  // The forward product X W^T beside a trained B's X B: the halves differ in transB.
+  for (const [vi, variant] of VARIANTS.entries()) {
+    for (const [fi, transB] of [true, false].entries()) {
+      const aligned = variant === 'vec4' || variant === 'subgroup';
+      const [M, N, K] = fi === 0 ? (aligned ? [17, 20, 12] : [17, 10, 33]) : FITTING[variant];
+      const [epilogue, second] = PAIRS[(vi + fi) % PAIRS.length];
+      const name = `${variant}: ${M}x${N}x${K} N${transB ? 'T' : 'N'} | N${transB ? 'N' : 'T'} ${describeEpilogue(epilogue)} | ${describeEpilogue(second)}`;
+      paired.push({ name, M, N, K, transA: false, transB, transB2: !transB, alpha: 0.75, epilogue, variant, second, alpha2: 1.1 });
     }
   }
 
@@ -435,14 +447,15 @@ describe('paired matmul', () => {
       const d = await matmul(ctx, {
         M, N, K, A: first.A, B: first.B, C: first.C, transA: c.transA, transB: c.transB, alpha: c.alpha, variant: c.variant,
         epilogue: epilogueOf(c.epilogue as Pair[0], first.D),
-        second: { A: second.A, B: second.B, C: second.C, alpha: c.alpha2, epilogue: epilogueOf(c.second, second.D) },
+        second: { A: second.A, B: second.B, C: second.C, alpha: c.alpha2, epilogue: epilogueOf(c.second, second.D), transB: c.transB2 ?? c.transB },
       });
       expect(d.workgroups[2]).toBe(2);
       run(ctx, [d]);
       for (const [h, e, alpha] of [[0, c.epilogue as Pair[0], c.alpha], [1, c.second, c.alpha2]] as const) {
         const x = halves[h];
         const got = await readF32(ctx, bufs[h].C, M * N);
-        const expected = matmulRef({ M, N, K, A: x.A, B: x.B, transA: c.transA, transB: c.transB, alpha, epilogue: refOf(e, x.D, x.C0) });
+        const transB = h === 1 ? (c.transB2 ?? c.transB) : c.transB;
+        const expected = matmulRef({ M, N, K, A: x.A, B: x.B, transA: c.transA, transB, alpha, epilogue: refOf(e, x.D, x.C0) });
         expect(relErr(got, expected.C), `half ${h}`).toBeLessThanOrEqual(TOL);
       }
       free(ctx, bufs.flatMap((b) => [b.A, b.B, b.D, b.C]));

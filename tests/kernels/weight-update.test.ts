@@ -26,9 +26,10 @@ interface Case {
   /**
    * B's own step beside W's (matmul_update_twin.wgsl): its self coefficient and settings over W's;
    * with `product`, from alpha (left2^T right2)^T in the same dispatch (matmul_operands_paired.wgsl),
-   * right2 being W's own input where `sharedRight` (weight mirror's X^T Y).
+   * right2 being W's own input where `sharedRight` (weight mirror's X^T Y), and left2 plus
+   * `addend` times a third operand where given (activation alignment's S + amp Y).
    */
-  twin?: { self: number; settings: Partial<OptimizerSettings>; product?: { alpha: number; sharedRight: boolean } };
+  twin?: { self: number; settings: Partial<OptimizerSettings>; product?: { alpha: number; sharedRight: boolean; addend?: number } };
   steps: number;
 }
 
@@ -95,18 +96,21 @@ const PAIRED_OPTIONS: Array<{ method: OptimizerName; settings: Partial<Optimizer
   { method: 'adam', settings: { lr: 0.01 }, twin: { self: 0, settings: { lr: 0.02, weightDecay: 0.2 }, product: { alpha: 1.3, sharedRight: false } } },
   { method: 'sgd', settings: { schedule: { warmupSteps: 1, cosineSteps: 5 } }, twin: { self: 0, settings: { weightDecay: 0 }, product: { alpha: 0.5, sharedRight: false } } },
   { method: 'sgd', settings: {}, twin: { self: 0, settings: { lr: 0.2, weightDecay: 0.1, noiseStd: 0.3 }, product: { alpha: -1, sharedRight: true } } },
+  { method: 'momentum', settings: {}, twin: { self: 0, settings: { lr: 0.4, weightDecay: 0.05 }, product: { alpha: 0.8, sharedRight: true, addend: -1.7 } } },
 ];
 const PAIRED_SHAPES: Record<MatmulVariant, ReadonlyArray<readonly [number, number, number]>> = {
-  scalar: [[33, 130, 129], [5, 3, 17]],
-  vec4: [[128, 132, 68], [20, 12, 36]],
-  subgroup: [[20, 12, 36], [4, 260, 8]],
-  tiled: [[7, 10, 257], [128, 132, 68]],
-  splitk: [[65, 257, 1], [33, 130, 129]],
+  scalar: [[33, 130, 129], [5, 3, 17], [7, 10, 257]],
+  vec4: [[128, 132, 68], [20, 12, 36], [4, 260, 8]],
+  subgroup: [[20, 12, 36], [4, 260, 8], [128, 132, 68]],
+  tiled: [[7, 10, 257], [128, 132, 68], [65, 257, 1]],
+  splitk: [[65, 257, 1], [33, 130, 129], [5, 3, 17]],
 };
+// Each variant's third shape takes the addend option; the first two cycle through the others.
 let pk = 0;
 for (const variant of MATMUL_VARIANTS) {
-  for (const [rows, nOut, nIn] of PAIRED_SHAPES[variant]) {
-    cases.push({ rows, nOut, nIn, variant, tied: false, ...PAIRED_OPTIONS[pk++ % PAIRED_OPTIONS.length], steps: 3 });
+  for (const [si, [rows, nOut, nIn]] of PAIRED_SHAPES[variant].entries()) {
+    const option = si === 2 ? PAIRED_OPTIONS.length - 1 : pk++ % (PAIRED_OPTIONS.length - 1);
+    cases.push({ rows, nOut, nIn, variant, tied: false, ...PAIRED_OPTIONS[option], steps: 3 });
   }
 }
 
@@ -147,6 +151,7 @@ function initialState(c: Case, salt: number): State {
 
 // The paired product's operands: rows x nOut, and rows x nIn (W's input itself where shared).
 const pairedLeft = (c: Case) => seededArray(c.rows * c.nOut, 7000 + c.rows + c.nIn);
+const pairedAddend = (c: Case) => seededArray(c.rows * c.nOut, 7500 + c.rows + c.nOut);
 const pairedRight = (c: Case, input: Float32Array<ArrayBuffer>) => (c.twin?.product?.sharedRight ? input : seededArray(c.rows * c.nIn, 8000 + c.nOut));
 
 async function gpuSteps(ctx: GpuContext, c: Case, init: State, deltas: Float32Array<ArrayBuffer>[], input: Float32Array<ArrayBuffer>, weights: OptimizerSettings, bias: OptimizerSettings, twin?: OptimizerSettings): Promise<State> {
@@ -154,10 +159,11 @@ async function gpuSteps(ctx: GpuContext, c: Case, init: State, deltas: Float32Ar
     W: upload(ctx, init.W), mW: upload(ctx, init.mW), vW: upload(ctx, init.vW), T: upload(ctx, init.T), mT: upload(ctx, init.mT), vT: upload(ctx, init.vT),
     b: upload(ctx, init.b), mb: upload(ctx, init.mb), vb: upload(ctx, init.vb),
     delta: upload(ctx, deltas[0]), input: upload(ctx, input), clock: upload(ctx, Uint32Array.of(CLOCK)),
-    left2: upload(ctx, pairedLeft(c)), right2: upload(ctx, pairedRight(c, input)),
+    left2: upload(ctx, pairedLeft(c)), right2: upload(ctx, pairedRight(c, input)), addend: upload(ctx, pairedAddend(c)),
   };
   const p = c.twin?.product;
-  const product = p ? { left: bufs.left2, right: p.sharedRight ? bufs.input : bufs.right2, alpha: p.alpha } : undefined;
+  const addend = p?.addend !== undefined ? { addend: { buffer: bufs.addend, beta: p.addend } } : {};
+  const product = p ? { left: bufs.left2, right: p.sharedRight ? bufs.input : bufs.right2, alpha: p.alpha, ...addend } : undefined;
   const twinStep = c.twin && twin ? { B: bufs.T, m: bufs.mT, v: bufs.vT, settings: twin, self: c.twin.self, product } : undefined;
   const step = await weightUpdate(ctx, {
     delta: bufs.delta, input: bufs.input, rows: c.rows, nOut: c.nOut, nIn: c.nIn,
@@ -185,7 +191,9 @@ function refSteps(c: Case, init: State, deltas: Float32Array[], input: Float32Ar
   const B: OptimizerState = { P: f64(init.T), M: f64(init.mT), V: f64(init.vT) };
   const b: OptimizerState = { P: f64(init.b), M: f64(init.mb), V: f64(init.vb) };
   const p = c.twin?.product;
-  const product = p ? { left: pairedLeft(c), right: pairedRight(c, input), alpha: Math.fround(p.alpha) } : undefined;
+  // The kernel adds the addend in f32 as it loads left2.
+  const left = p?.addend !== undefined ? Float32Array.from(pairedLeft(c), (x, i) => x + Math.fround(p.addend!) * pairedAddend(c)[i]) : pairedLeft(c);
+  const product = p ? { left, right: pairedRight(c, input), alpha: Math.fround(p.alpha) } : undefined;
   const twinStep = c.twin && twin ? { B, settings: asF32(twin), self: Math.fround(c.twin.self), product } : undefined;
   for (const [s, delta] of deltas.entries()) {
     weightUpdateRef(W, b, {
@@ -220,14 +228,15 @@ describe('fused weight update', () => {
     expect(canFuseTwinStep(await getContext())).toBe(true);
   });
 
-  it('fits the paired update on this device (lavapipe allows its 14 storage bindings)', async () => {
+  it('fits the paired update on this device (lavapipe allows its 15 storage bindings)', async () => {
     expect(canFusePairedUpdate(await getContext())).toBe(true);
   });
 
   it('covers every variant with and without a twin step, and with a paired product', () => {
     for (const variant of MATMUL_VARIANTS) {
       expect(cases.some((c) => c.variant === variant && c.twin && !c.twin.product)).toBe(true);
-      expect(cases.some((c) => c.variant === variant && c.twin?.product)).toBe(true);
+      expect(cases.some((c) => c.variant === variant && c.twin?.product && c.twin.product.addend === undefined)).toBe(true);
+      expect(cases.some((c) => c.variant === variant && c.twin?.product?.addend !== undefined)).toBe(true);
       expect(cases.some((c) => c.variant === variant && !c.twin)).toBe(true);
     }
   });
@@ -235,7 +244,7 @@ describe('fused weight update', () => {
   for (const [ci, c] of cases.entries()) {
     const extras = Object.keys(c.settings).join(', ') || 'plain';
     const p = c.twin?.product;
-    const from = p ? `product ${p.alpha}${p.sharedRight ? ', shared input' : ''}` : `self ${c.twin?.self}`;
+    const from = p ? `product ${p.alpha}${p.sharedRight ? ', shared input' : ''}${p.addend !== undefined ? `, addend ${p.addend}` : ''}` : `self ${c.twin?.self}`;
     const twinName = c.twin ? ` + B step (${from}; ${Object.keys(c.twin.settings).join(', ')})` : '';
     it(`${c.variant} ${c.rows}x${c.nOut}x${c.nIn} ${c.method}${c.tied ? ' tied' : ''} (${extras})${twinName}`, async () => {
       const ctx = await getContext();

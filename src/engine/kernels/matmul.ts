@@ -21,14 +21,16 @@ const EPILOGUE_ID = { none: 0, axpby: 1, 'bias-act': 2, gate: 3, accumulate: 4 }
 export const PAIRED_MATMUL_STORAGE_BINDINGS = 10;
 
 /**
- * A second product of the first's shape and transposes, computed by the same
- * dispatch (its workgroups z = 1): C2 = epilogue(alpha op(A2) op(B2)). Its
- * epilogue writes C only (no bias-act); a gate shares the first's activation.
+ * A second product of the first's shape and op(A), computed by the same
+ * dispatch (its workgroups z = 1): C2 = epilogue(alpha op(A2) op(B2)), B2
+ * transposed as `transB` says (default: as B). Its epilogue writes C only
+ * (no bias-act); a gate shares the first's activation.
  */
 export interface SecondProduct {
   A: GPUBuffer;
   B: GPUBuffer;
   C: GPUBuffer;
+  transB?: boolean;
   alpha?: number;
   epilogue?: Exclude<Epilogue, { kind: 'bias-act' }>;
 }
@@ -72,7 +74,7 @@ export async function matmul(ctx: GpuContext, args: MatmulArgs): Promise<Dispatc
   if (second) checkSecond(ctx, args, ep, ep2);
   const act = ep.kind === 'bias-act' || ep.kind === 'gate' ? activationId(ep.act) : ep2.kind === 'gate' ? activationId(ep2.act) : 0;
   const label = args.label ?? 'matmul';
-  const variant = resolveVariant(ctx, args);
+  const variant = second ? pairedVariant(ctx, args, second) : resolveVariant(ctx, args);
   const v = VARIANT_KERNELS[variant];
   const kernel = await ctx.pipelines.get({
     name: second ? `${v.name}_paired` : v.name,
@@ -86,7 +88,7 @@ export async function matmul(ctx: GpuContext, args: MatmulArgs): Promise<Dispatc
       ACT: act,
       ...(args.signB ? { SIGN_B: 1 } : {}),
       ...(ep.kind === 'bias-act' && ep.product ? { PRODUCT: 1 } : {}),
-      ...(second ? { EPILOGUE2: EPILOGUE_ID[ep2.kind] } : {}),
+      ...(second ? { EPILOGUE2: EPILOGUE_ID[ep2.kind], TRANS_B2: (second.transB ?? args.transB) ? 1 : 0 } : {}),
       ...v.fits(args),
     },
   });
@@ -128,6 +130,22 @@ function checkSecond(ctx: GpuContext, args: MatmulArgs, ep: Epilogue, ep2: Epilo
   if (args.signB) throw new Error('a paired matmul reads both B operands as they are (no signB)');
   if (ep.kind === 'gate' && ep2.kind === 'gate' && ep.act !== ep2.act) throw new Error('the two gates of a paired matmul share one activation');
   if (ep.kind === 'bias-act' && ep2.kind === 'gate' && ep.act !== ep2.act) throw new Error('a paired matmul has one activation');
+}
+
+/**
+ * The kernel both products of a paired matmul run on: the first's (forced or
+ * chosen) where it takes the second's transposes too; else, unless forced, the
+ * second's choice or the any-shape scalar kernel.
+ */
+function pairedVariant(ctx: GpuContext, args: MatmulArgs, second: SecondProduct): MatmulVariant {
+  const first = resolveVariant(ctx, args);
+  const other = { ...args, transB: second.transB ?? args.transB, variant: undefined };
+  if (!variantUnsupported(ctx, other, first)) return first;
+  if ((args.variant ?? 'auto') !== 'auto') {
+    throw new ConfigError('matmul.variant', `'${first}' cannot compute the second product here: it ${variantUnsupported(ctx, other, first)}`);
+  }
+  const alt = chooseMatmulVariant(ctx, other);
+  return variantUnsupported(ctx, args, alt) ? 'scalar' : alt;
 }
 
 /** The kernel this product runs on: the forced one (checked) or the adapter's choice. */

@@ -14,6 +14,7 @@ import matmulScalarOperands from '../../shaders/matmul_scalar_operands.wgsl?raw'
 import matmulOperands from '../../shaders/matmul_operands.wgsl?raw';
 import matmulOperandsPaired from '../../shaders/matmul_operands_paired.wgsl?raw';
 import matmulSecondOutput from '../../shaders/matmul_second_output.wgsl?raw';
+import matmulUpdatePaired from '../../shaders/matmul_update_paired.wgsl?raw';
 import columnSum from '../../shaders/column_sum.wgsl?raw';
 import outputLoss from '../../shaders/output_loss.wgsl?raw';
 import gatherBatch from '../../shaders/gather_batch.wgsl?raw';
@@ -52,7 +53,7 @@ import confusionMatrix from '../../shaders/confusion_matrix.wgsl?raw';
 const matmulUpdateSnippet = random + optimizerMath + matmulUpdate + matmulUpdateNoTwin + matmulOperands;
 const matmulUpdateTwinSnippet = random + optimizerMath + matmulUpdate + matmulUpdateTwin + matmulOperands;
 const matmulPairedSnippet = matmulOperandsPaired + matmulSecondOutput;
-const matmulUpdatePairedSnippet = random + optimizerMath + matmulUpdate + matmulUpdateTwin + matmulOperandsPaired;
+const matmulUpdatePairedSnippet = random + optimizerMath + matmulUpdate + matmulUpdateTwin + matmulOperandsPaired + matmulUpdatePaired;
 
 export const SHADERS = {
   matmul: activations + matmulCommon + matmulOperands + matmulScalarOperands + matmul,

@@ -10,8 +10,8 @@ export const WEIGHT_UPDATE_STORAGE_BINDINGS = 10;
 /** ...and with B's own step beside W's (matmul_update_twin.wgsl): B's moments make 12. */
 export const TWIN_STEP_STORAGE_BINDINGS = 12;
 
-/** ...and with B's step from its own product (matmul_operands_paired.wgsl): its two operands make 14. */
-export const PAIRED_UPDATE_STORAGE_BINDINGS = 14;
+/** ...and with B's step from its own product (matmul_operands_paired.wgsl): its three operands make 15. */
+export const PAIRED_UPDATE_STORAGE_BINDINGS = 15;
 
 
 export interface WeightUpdateArgs {
@@ -67,15 +67,17 @@ export interface TwinStep {
 }
 
 /**
- * B's gradient term alpha (left^T right)^T, in the parameter's orientation:
- * left is rows x M and right rows x N, as the parameter's own operands. The
- * dispatch computes it beside the parameter's product (workgroups z = 1),
- * where the device binds 14 storage buffers (canFusePairedUpdate).
+ * B's gradient term alpha ((left + beta addend)^T right)^T, in the parameter's
+ * orientation: left (and addend) rows x M and right rows x N, as the
+ * parameter's own operands. The dispatch computes it beside the parameter's
+ * product (workgroups z = 1), where the device binds 15 storage buffers
+ * (canFusePairedUpdate).
  */
 export interface TwinProduct {
   left: GPUBuffer;
   right: GPUBuffer;
   alpha: number;
+  addend?: { buffer: GPUBuffer; beta: number };
 }
 
 /** Whether this device can bind a fused update, or needs the separate gradient and optimiser dispatches. */
@@ -175,7 +177,7 @@ export async function productUpdate(ctx: GpuContext, a: ProductUpdateArgs): Prom
     bindings: [
       'uniform', 'read', 'read', 'read', 'write', 'write', 'uniform', 'write', 'write', 'write', 'write', 'write',
       ...(twin ? (['write', 'write'] as const) : []),
-      ...(paired ? (['read', 'read'] as const) : []),
+      ...(paired ? (['read', 'read', 'read'] as const) : []),
     ],
     constants: {
       TRANS_A: 1,
@@ -185,10 +187,12 @@ export async function productUpdate(ctx: GpuContext, a: ProductUpdateArgs): Prom
       NOISE: a.settings.noiseStd > 0 ? 1 : 0,
       BIAS_GRAD: a.bias ? 1 : 0,
       ...(twin ? { TWIN_NOISE: twin.settings.noiseStd > 0 ? 1 : 0 } : {}),
+      ...(paired?.addend ? { TWIN_ADDEND: 1 } : {}),
+      ...(paired && paired.right === a.right ? { SHARED_B: 1 } : {}),
       ...v.fits(shape),
     },
   });
-  const params: Array<['u32' | 'f32', number]> = [['u32', shape.M], ['u32', shape.N], ['u32', shape.K], ['f32', a.alpha ?? 1], ['f32', twin?.self ?? 0], ['f32', paired?.alpha ?? 0]];
+  const params: Array<['u32' | 'f32', number]> = [['u32', shape.M], ['u32', shape.N], ['u32', shape.K], ['f32', a.alpha ?? 1], ['f32', twin?.self ?? 0], ['f32', paired?.alpha ?? 0], ['f32', paired?.addend?.beta ?? 0]];
   const product = ctx.uniform(`${a.label}.params`, packUniforms(params));
   // B's step draws its noise as B's separate step would: B's element index in the param's stream.
   const settingsOf = (s: OptimizerSettings, bias = a.bias?.settings ?? s, twinSettings = twin?.settings ?? s) =>
@@ -204,7 +208,7 @@ export async function productUpdate(ctx: GpuContext, a: ProductUpdateArgs): Prom
   const buffers = [
     product, a.left, a.right, a.clock, a.param, a.m, settings, a.v, tied, ...bias,
     ...(twin ? [twin.m, twin.v] : []),
-    ...(paired ? [paired.left, paired.right] : []),
+    ...(paired ? [paired.left, paired.right, paired.addend?.buffer ?? dummy('addend')] : []),
   ];
   // A paired dispatch runs the variant's grid twice over: z = 0 steps the param, z = 1 B.
   const [x, y] = v.grid(shape);

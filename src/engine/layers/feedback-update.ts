@@ -33,22 +33,39 @@ export function regularizerGradient(c: Coefficients): FeedbackGradient {
   return { regularizer: p !== 0 || w !== 0 ? { p, w } : null, readGrad: usesActivity(c) };
 }
 
-/** One batch product of gB: alpha * left^T right, left N x nIn, right N x nOut. */
+/**
+ * One batch product of gB: alpha * left^T (right + beta addend), left N x nIn,
+ * right N x nOut; an addend only where feedbackTerms' forwardPair asked for one.
+ */
 export interface FeedbackProduct {
   left: GPUBuffer;
   right: GPUBuffer;
   alpha: number;
+  rightAddend?: { buffer: GPUBuffer; beta: number };
 }
 
 /**
  * A layer's activity terms: the dispatches that prepare them, then the products
- * that sum to them; and null's Y B^T product where the backward delta through
- * this layer's B computes it in its second half (feedbackTerms' backwardPair).
+ * that sum to them; and the products that other dispatches compute in their
+ * second half (feedbackTerms' pairing): null's Y B^T in the backward delta
+ * through this layer's B, sparse's X B in the layer's forward product.
  */
 export interface FeedbackTerms {
   before: Dispatch[];
   products: FeedbackProduct[];
   backwardSecond: SecondProduct | null;
+  forwardSecond: SecondProduct | null;
+}
+
+/** Which of a layer's activity products may ride in a neighbouring dispatch's second half. */
+export interface FeedbackPairing {
+  /** null's Y B^T in the backward delta through B (layers above the first). */
+  backward: boolean;
+  /**
+   * sparse's X B in the forward product X W^T (activity input), with amp Y
+   * left to the product's addend: the consumer must add it as it loads.
+   */
+  forward: boolean;
 }
 
 /**
@@ -80,9 +97,12 @@ export function forwardProductBuffer(ctx: GpuContext, layer: DenseLayer, batch: 
  * X is the layer's input batch or fresh white noise of the same shape, and
  * Y = X W^T (no bias: docs/rules.md), `forwardY` when the forward pass stored
  * it (forwardProductBuffer). Terms that share an operand share a product.
- * With `backwardPair`, null's Y B^T (N x nIn over nOut, B transposed: the
+ * With `pairing.backward`, null's Y B^T (N x nIn over nOut, B transposed: the
  * shape of the backward delta through B) is returned as that dispatch's
- * second product rather than a dispatch of its own (backward-pass.ts).
+ * second product rather than a dispatch of its own (backward-pass.ts); with
+ * `pairing.forward`, sparse's X B (the forward product's shape, B not
+ * transposed) likewise for the forward product (forward-pass.ts), amp's Y
+ * becoming the product's addend since the same dispatch computes it.
  */
 export async function feedbackTerms(
   ctx: GpuContext,
@@ -92,7 +112,7 @@ export async function feedbackTerms(
   input: FeedbackInput,
   clock: GPUBuffer,
   forwardY: GPUBuffer | null = null,
-  backwardPair = false,
+  pairing: FeedbackPairing = { backward: false, forward: false },
 ): Promise<FeedbackTerms> {
   const B = layer.B!;
   const N = batch.rows;
@@ -102,7 +122,8 @@ export async function feedbackTerms(
   const before: Promise<Dispatch>[] = [];
   const products: FeedbackProduct[] = [];
   let backwardSecond: SecondProduct | null = null;
-  if (!usesActivity(c)) return { before: [], products, backwardSecond };
+  let forwardSecond: SecondProduct | null = null;
+  if (!usesActivity(c)) return { before: [], products, backwardSecond, forwardSecond };
 
   let X = layerInput(batch, layer.index);
   if (input.kind === 'noise') {
@@ -124,20 +145,26 @@ export async function feedbackTerms(
   if (c.sparse) {
     // S = (2 c_sparse / N) X B (+ amp Y)
     const S = r.storage(`${name}.XB`, N * nOut);
-    const plusAmp = ampWithSparse ? { epilogue: { kind: 'axpby', beta: amp, addend: Y! } as const } : {};
-    before.push(matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B, C: S, alpha: (2 * c.sparse) / N, ...plusAmp, label: `${name}.XB` }));
-    products.push({ left: X, right: S, alpha: 1 });
+    const alpha = (2 * c.sparse) / N;
+    if (pairing.forward && input.kind === 'activity' && !c.null) {
+      forwardSecond = { A: X, B, C: S, transB: false, alpha };
+      products.push({ left: X, right: S, alpha: 1, ...(ampWithSparse ? { rightAddend: { buffer: Y!, beta: amp } } : {}) });
+    } else {
+      const plusAmp = ampWithSparse ? { epilogue: { kind: 'axpby', beta: amp, addend: Y! } as const } : {};
+      before.push(matmul(ctx, { M: N, N: nOut, K: nIn, A: X, B, C: S, alpha, ...plusAmp, label: `${name}.XB` }));
+      products.push({ left: X, right: S, alpha: 1 });
+    }
   }
   if (c.null) {
     // R = (2 c_null / N) Y B^T (+ amp X)
     const R = r.storage(`${name}.YBt`, N * nIn);
     const plusAmp = ampWithNull ? { epilogue: { kind: 'axpby', beta: amp, addend: X } as const } : {};
     const YBt = { A: Y!, B, C: R, alpha: (2 * c.null) / N, ...plusAmp } satisfies Partial<MatmulArgs>;
-    if (backwardPair) backwardSecond = YBt;
+    if (pairing.backward) backwardSecond = YBt;
     else before.push(matmul(ctx, { M: N, N: nIn, K: nOut, transB: true, ...YBt, label: `${name}.YBt` }));
     products.push({ left: R, right: Y!, alpha: 1 });
   }
-  return { before: await Promise.all(before), products, backwardSecond };
+  return { before: await Promise.all(before), products, backwardSecond, forwardSecond };
 }
 
 /**

@@ -119,7 +119,7 @@ function withDecayTerm(s: OptimizerSettings, feedback: FeedbackGradient): Optimi
  * from a gradient that needs no batch (decay and self: symmetric alignment),
  * where the device binds 12 storage buffers, or, given its activity `products`
  * (one per layer, as fusedFeedbackUpdates takes them), from its product in the
- * z = 1 half of W's dispatch, where it binds 14; or none when `feedback` is
+ * z = 1 half of W's dispatch, where it binds 15; or none when `feedback` is
  * null (fusedFeedbackUpdates steps it).
  */
 export async function fusedParameterUpdates(
@@ -141,7 +141,8 @@ export async function fusedParameterUpdates(
   const steps = net.layers.map(async (layer, i): Promise<ParameterUpdate> => {
     const trainedB = twin && layer.gB && !rule.tied;
     // B's product alpha left^T right (nIn x nOut) is W's orientation transposed: its operands swap.
-    const product = products ? { left: products[i].right, right: products[i].left, alpha: products[i].alpha } : undefined;
+    const p = products?.[i];
+    const product = p ? { left: p.right, right: p.left, alpha: p.alpha, ...(p.rightAddend ? { addend: p.rightAddend } : {}) } : undefined;
     const twinStep = trainedB
       ? { B: layer.B!, m: layer.mB!, v: layer.vB!, settings: withDecayTerm(s.feedback, feedback), self: feedback.regularizer?.w ?? 0, product }
       : undefined;

@@ -379,7 +379,7 @@ async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepPa
   const coefficients: Coefficients = { ...rule.regularizer, ...config.coefficients };
   const { data, train, clock, metrics, order, noiseSeed, stepsPerEpoch } = parts;
   // A trained B whose activity terms are one product takes its step inside that product,
-  // computed in the z = 1 half of W's update where the device binds 14 (wm, ia, aa);
+  // computed in the z = 1 half of W's update where the device binds 15 (wm, ia, aa);
   // one whose gradient needs no batch (sa) takes it in W's update, where the device binds 12.
   const fuseB = fused && needsFeedbackGrad(rule, config) && fusesFeedbackStep(coefficients);
   const gradient = regularizerGradient(coefficients);
@@ -404,24 +404,30 @@ async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepPa
         // null's Y B^T out of the backward delta through the same B (layers 2 and up).
         const forwardY: (GPUBuffer | null)[] = [];
         const backwardSecond: (SecondProduct | null)[] = [];
+        const forwardSecond: (SecondProduct | null)[] = [];
         if (needsFeedbackGrad(rule, config)) {
           const input = { kind: config.feedbackInput, noiseStd: config.feedbackNoiseStd, seed: noiseSeed };
           for (const layer of net.layers) {
             const Y = forwardProductBuffer(ctx, layer, train, coefficients, input);
             forwardY.push(Y);
             if (fuseB) {
-              const pair = layer.index > 1 && rule.feedback === 'backward' && layer.feedbackCols === layer.nOut && canPairMatmuls(ctx);
-              const terms = await feedbackTerms(ctx, layer, train, coefficients, input, clock, Y, pair);
+              const pairing = {
+                backward: layer.index > 1 && rule.feedback === 'backward' && layer.feedbackCols === layer.nOut && canPairMatmuls(ctx),
+                // The product's addend is read by the paired update only.
+                forward: pairB && canPairMatmuls(ctx),
+              };
+              const terms = await feedbackTerms(ctx, layer, train, coefficients, input, clock, Y, pairing);
               feedback.push(...terms.before);
               feedbackProducts.push(terms.products[0]);
               backwardSecond.push(terms.backwardSecond);
+              forwardSecond.push(terms.forwardSecond);
             } else {
               feedback.push(...(await storedFeedbackGradient(ctx, layer, train, coefficients, input, clock, Y)));
             }
           }
         }
         const backward = await backwardPass(ctx, net, train, rule.feedback, { weightGradients: !fused, second: backwardSecond });
-        return [gather, ...(await forwardPass(ctx, net, train, 'train', forwardY)), loss, ...backward, ...feedback];
+        return [gather, ...(await forwardPass(ctx, net, train, 'train', forwardY, forwardSecond)), loss, ...backward, ...feedback];
       });
       const probeStep = await alignmentProbes(ctx, net, train, rule.feedback, metrics, options.bpAngles);
       const updates = pairB
