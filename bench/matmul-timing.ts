@@ -4,16 +4,12 @@
 import type { GpuContext, GpuEntry } from '../src/engine/device/gpu-context';
 import { type Dispatch, encodeDispatches } from '../src/engine/device/dispatch';
 import { chooseMatmulVariant, type Epilogue, matmul, type MatmulVariant } from '../src/engine/kernels/matmul';
+import type { MatmulShape } from '../src/engine/kernels/matmul-variants';
 
 export type EpilogueName = 'none' | 'bias-act(relu)' | 'bias-act(identity)' | 'gate(relu)';
 
-export interface Shape {
+export interface Shape extends Required<MatmulShape> {
   name: string;
-  M: number;
-  N: number;
-  K: number;
-  transA: boolean;
-  transB: boolean;
   epilogue: EpilogueName;
 }
 

@@ -17,8 +17,10 @@
 const PAIRED = true;
 
 override TRANS_B2: bool = false;
-// B2 is B itself (a weight update whose two products share their right
-// operand, the layer's input): read it without choosing.
+// A2 is A itself, or B2 is B (the forward X W^T beside X B; the backward
+// delta through B beside Y B^T; a weight update whose products share the
+// layer's input): that operand is read without choosing.
+override SHARED_A: bool = false;
 override SHARED_B: bool = false;
 
 var<private> second: bool;
@@ -37,6 +39,7 @@ fn trans_b() -> bool {
 
 // One load whichever half (no early return: the branch rejoins at once).
 fn a_at(i: u32) -> Operand {
+  if (SHARED_A) { return A[i]; }
   var v: Operand;
   if (second) { v = a2_at(i); } else { v = A[i]; }
   return v;

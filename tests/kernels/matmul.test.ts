@@ -405,14 +405,17 @@ describe('paired matmul', () => {
     [{ kind: 'axpby', beta: -0.5 }, { kind: 'accumulate', beta: 0.9 }],
     [{ kind: 'gate', act: 'tanh' }, { kind: 'none' }],
   ];
-  const paired: Array<MatmulCase & { second: Pair[1]; alpha2: number; transB2?: boolean }> = [];
+  /** share: the second product reads the first's A or B buffer itself (SHARED_A / SHARED_B). */
+  const paired: Array<MatmulCase & { second: Pair[1]; alpha2: number; transB2?: boolean; share?: 'A' | 'B' }> = [];
   for (const [vi, variant] of VARIANTS.entries()) {
     for (const [ti, [transA, transB]] of TRANSPOSES.entries()) {
       const [epilogue, second] = PAIRS[(vi + ti) % PAIRS.length];
       const fit = ti % 2 === 1;
       const { M, N, K } = fit ? { M: FITTING[variant][0], N: FITTING[variant][1], K: FITTING[variant][2] } : shapeFor(variant, transA, transB, VARIANT_SHAPES[(vi + ti) % VARIANT_SHAPES.length]);
-      const name = `${variant}: ${M}x${N}x${K} ${tname(transA, transB)} ${describeEpilogue(epilogue)} | ${describeEpilogue(second)}`;
-      paired.push({ name, M, N, K, transA, transB, alpha: 1.25, epilogue, variant, second, alpha2: -0.6 });
+      // The backward delta beside Y B^T reads one B.
+      const share = transB && !transA ? ('B' as const) : undefined;
+      const name = `${variant}: ${M}x${N}x${K} ${tname(transA, transB)} ${describeEpilogue(epilogue)} | ${describeEpilogue(second)}${share ? ', one B' : ''}`;
+      paired.push({ name, M, N, K, transA, transB, alpha: 1.25, epilogue, variant, second, alpha2: -0.6, share });
     }
   }
 
@@ -422,8 +425,10 @@ describe('paired matmul', () => {
       const aligned = variant === 'vec4' || variant === 'subgroup';
       const [M, N, K] = fi === 0 ? (aligned ? [17, 20, 12] : [17, 10, 33]) : FITTING[variant];
       const [epilogue, second] = PAIRS[(vi + fi) % PAIRS.length];
-      const name = `${variant}: ${M}x${N}x${K} N${transB ? 'T' : 'N'} | N${transB ? 'N' : 'T'} ${describeEpilogue(epilogue)} | ${describeEpilogue(second)}`;
-      paired.push({ name, M, N, K, transA: false, transB, transB2: !transB, alpha: 0.75, epilogue, variant, second, alpha2: 1.1 });
+      // The forward X W^T beside X B reads one X.
+      const share = fi === 0 ? ('A' as const) : undefined;
+      const name = `${variant}: ${M}x${N}x${K} N${transB ? 'T' : 'N'} | N${transB ? 'N' : 'T'} ${describeEpilogue(epilogue)} | ${describeEpilogue(second)}${share ? ', one A' : ''}`;
+      paired.push({ name, M, N, K, transA: false, transB, transB2: !transB, alpha: 0.75, epilogue, variant, second, alpha2: 1.1, share });
     }
   }
 
@@ -442,14 +447,24 @@ describe('paired matmul', () => {
         D: seededArray(M * N, 6000 + ci + 50 * h, 2),
         C0: seededArray(M * N, 9500 + ci + 50 * h),
       }));
-      const bufs = halves.map((h) => ({ A: upload(ctx, h.A), B: upload(ctx, h.B), D: upload(ctx, h.D), C: upload(ctx, h.C0) }));
-      const [first, second] = bufs;
+      if (c.share) halves[1][c.share] = halves[0][c.share];
+      const first = { A: upload(ctx, halves[0].A), B: upload(ctx, halves[0].B), D: upload(ctx, halves[0].D), C: upload(ctx, halves[0].C0) };
+      const second = {
+        A: c.share === 'A' ? first.A : upload(ctx, halves[1].A),
+        B: c.share === 'B' ? first.B : upload(ctx, halves[1].B),
+        D: upload(ctx, halves[1].D),
+        C: upload(ctx, halves[1].C0),
+      };
+      const bufs = [first, second];
       const d = await matmul(ctx, {
         M, N, K, A: first.A, B: first.B, C: first.C, transA: c.transA, transB: c.transB, alpha: c.alpha, variant: c.variant,
         epilogue: epilogueOf(c.epilogue as Pair[0], first.D),
         second: { A: second.A, B: second.B, C: second.C, alpha: c.alpha2, epilogue: epilogueOf(c.second, second.D), transB: c.transB2 ?? c.transB },
       });
       expect(d.workgroups[2]).toBe(2);
+      // A shared operand is read without choosing between the halves' buffers.
+      if (c.share) expect(d.kernel.key).toContain(`SHARED_${c.share}=1`);
+      else expect(d.kernel.key).not.toContain('SHARED_');
       run(ctx, [d]);
       for (const [h, e, alpha] of [[0, c.epilogue as Pair[0], c.alpha], [1, c.second, c.alpha2]] as const) {
         const x = halves[h];
@@ -458,7 +473,7 @@ describe('paired matmul', () => {
         const expected = matmulRef({ M, N, K, A: x.A, B: x.B, transA: c.transA, transB, alpha, epilogue: refOf(e, x.D, x.C0) });
         expect(relErr(got, expected.C), `half ${h}`).toBeLessThanOrEqual(TOL);
       }
-      free(ctx, bufs.flatMap((b) => [b.A, b.B, b.D, b.C]));
+      free(ctx, [...new Set(bufs.flatMap((b) => [b.A, b.B, b.D, b.C]))]);
     });
   }
 });

@@ -88,7 +88,7 @@ export async function matmul(ctx: GpuContext, args: MatmulArgs): Promise<Dispatc
       ACT: act,
       ...(args.signB ? { SIGN_B: 1 } : {}),
       ...(ep.kind === 'bias-act' && ep.product ? { PRODUCT: 1 } : {}),
-      ...(second ? { EPILOGUE2: EPILOGUE_ID[ep2.kind], TRANS_B2: (second.transB ?? args.transB) ? 1 : 0 } : {}),
+      ...(second ? pairedConstants(args, second, ep2) : {}),
       ...v.fits(args),
     },
   });
@@ -116,6 +116,16 @@ export async function matmul(ctx: GpuContext, args: MatmulArgs): Promise<Dispatc
 }
 
 const UNUSED_7_TO_13 = [null, null, null, null, null, null, null] as const;
+
+/** A paired kernel's switches: the second epilogue, B2's transpose, and the operands both halves share. */
+function pairedConstants(args: MatmulArgs, second: SecondProduct, ep2: Epilogue): Record<string, number> {
+  return {
+    EPILOGUE2: EPILOGUE_ID[ep2.kind],
+    TRANS_B2: (second.transB ?? args.transB) ? 1 : 0,
+    ...(second.A === args.A ? { SHARED_A: 1 } : {}),
+    ...(second.B === args.B ? { SHARED_B: 1 } : {}),
+  };
+}
 
 const betaOf = (ep: Epilogue) => (ep.kind === 'axpby' || ep.kind === 'accumulate' ? ep.beta : 0);
 

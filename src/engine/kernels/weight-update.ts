@@ -13,7 +13,6 @@ export const TWIN_STEP_STORAGE_BINDINGS = 12;
 /** ...and with B's step from its own product (matmul_operands_paired.wgsl): its three operands make 15. */
 export const PAIRED_UPDATE_STORAGE_BINDINGS = 15;
 
-
 export interface WeightUpdateArgs {
   /** The layer's delta, rows x nOut (means over the batch). */
   delta: GPUBuffer;
@@ -30,7 +29,7 @@ export interface WeightUpdateArgs {
   vb: GPUBuffer;
   /** Kolen-Pollack: B (W^T's shape), which receives the same step. */
   tied?: GPUBuffer;
-  /** A trained B stepped beside W from a gradient that needs no batch (ProductUpdateArgs.twinStep). */
+  /** A trained B that takes its own step in W's dispatch (ProductUpdateArgs.twinStep). */
   twinStep?: TwinStep;
   clock: GPUBuffer;
   weights: OptimizerSettings;

@@ -413,8 +413,8 @@ async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepPa
             if (fuseB) {
               const pairing = {
                 backward: layer.index > 1 && rule.feedback === 'backward' && layer.feedbackCols === layer.nOut && canPairMatmuls(ctx),
-                // The product's addend is read by the paired update only.
-                forward: pairB && canPairMatmuls(ctx),
+                // X B's amp Y is added as the paired update loads it: no other B step reads it so.
+                forward: pairB,
               };
               const terms = await feedbackTerms(ctx, layer, train, coefficients, input, clock, Y, pairing);
               feedback.push(...terms.before);
