@@ -8,8 +8,9 @@
 //     first training record with Play pressed as soon as it is enabled, the
 //     dataset already in the HTTP cache, split by the session's phase events,
 //     and the animation frames the page drew meanwhile (does compiling block it?);
-//     from the dev server (`npm run dev`) and from the built site (`npm run build`,
-//     what a shared link opens), served by `vite preview`.
+//     from the built site (`npm start`: `vite build`, served by `vite preview`;
+//     the README's way, and what a shared link opens) and from the dev server
+//     (`npm run dev`).
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

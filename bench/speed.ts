@@ -384,14 +384,14 @@ function browserMarkdown(b: BrowserSpeed): string[] {
     '',
     '## Time to the first training step in the page',
     '',
-    `The app (index.html), ${f.preset}, from Vite's dev server (\`npm run dev\`, the README's way to run it) and as the built site ` +
-      '(`npm run build`, static files served by `vite preview`: what a shared link opens); Play pressed by a script the first frame it is enabled; ' +
+    `The app (index.html), ${f.preset}, from Vite's dev server (\`npm run dev\`, for development) and as the built site ` +
+      '(`npm start`, the README\'s way to run it: `vite build`, then the static files served by `vite preview`, as a shared link opens them); Play pressed by a script the first frame it is enabled; ' +
       `the dataset ${cachedText(f)} (dev server), ${cachedText(g)} (built site). ` +
       'Times from navigation, by the page\'s clock and the session\'s events.',
     '',
     '| Served by | Play enabled | Worker loading | Loaded and compiled | Session ready | First record | Target | Verdict | Step-0 test record |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...([['dev server', f], ['built site', g]] as const).map(
+    ...([['built site (`npm start`)', g], ['dev server (`npm run dev`)', f]] as const).map(
       ([by, x]) =>
         `| ${by} | ${sec(x.readyMs)} | ${sec(x.loadingMs)} | ${sec(x.preparingMs)} | ${sec(x.sessionReadyMs)} | ${sec(x.firstStepMs)} (step ${x.firstStep}) | < ${FIRST_STEP_TARGET_SEC} s | ${verdict(x.firstStepMs / 1000)} | ${sec(x.stepZeroMs)} |`,
     ),
