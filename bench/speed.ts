@@ -274,10 +274,11 @@ function markdown(r: SpeedReport): string {
       'so bp, fa, dfa, ss and kp take gather + 3 forward + loss + 2 deltas + 3 updates. ' +
       'Rules that train B step it after the backward pass has read it. wm, ia and aa, whose activity terms are one product, take B\'s product and optimiser step ' +
       'in W\'s own update dispatch: its workgroups z = 1 compute B\'s product (the same nOut x nIn shape over the batch) and step B while those at z = 0 step W ' +
-      '(matmul_operands_paired.wgsl; 15 storage buffers, else B takes a fused dispatch of its own). Y = X Wᵀ comes out of the forward matmul (its product before the bias), ' +
+      '(matmul_operands_paired.wgsl; at most 10 storage buffers, else B takes a fused dispatch of its own). Y = X Wᵀ comes out of the forward matmul (its product before the bias), ' +
       'aa\'s X B out of the same forward dispatch\'s second half, and ia\'s Y Bᵀ out of the backward delta through the same B (a paired matmul, 10 storage buffers) but for layer 1\'s, ' +
       'so wm and aa add nothing and ia 1 dispatch. sa\'s gradient needs no batch (decay and self): B takes its own optimiser step inside W\'s fused update ' +
-      '(matmul_update_twin.wgsl, 12 storage buffers; where a device allows fewer, sa keeps a separate step per layer).',
+      '(matmul_update_twin.wgsl, 8 storage buffers; where a device allows fewer, sa keeps a separate step per layer). ' +
+      'A layer keeps W\'s and b\'s optimiser moments in one buffer and B\'s in another, which keeps every fused update within the 10 storage buffers Chrome offers on some devices.',
     '',
   ];
   if (r.matmul.length) lines.push(...productMarkdown(r));

@@ -5,23 +5,22 @@
 // optimiser (matmul_update.wgsl), or a forward product X W^T and X B. Both
 // halves run the variant's code; the buffers they load from differ, and
 // whether B2 is transposed (TRANS_B2), and a workgroup never mixes them.
-// The second left operand comes through a2_at(): A2 itself
-// (matmul_second_output.wgsl), or A2 plus a multiple of A3
-// (matmul_update_paired.wgsl).
+// The second operands come through a2_at() and b2_at(), from the snippets
+// composed after this one (kernels/sources.ts): A2 itself
+// (matmul_operand_a2.wgsl) or A2 plus a multiple of A3
+// (matmul_operand_a2_plus_a3.wgsl); B2 (matmul_operand_b2.wgsl) or B itself
+// (matmul_operand_b2_shared.wgsl, which binds no B2).
 
 @group(0) @binding(1) var<storage, read> A: array<Operand>;
 @group(0) @binding(2) var<storage, read> B: array<Operand>;
 @group(0) @binding(14) var<storage, read> A2: array<Operand>;
-@group(0) @binding(15) var<storage, read> B2: array<Operand>;
 
 const PAIRED = true;
 
 override TRANS_B2: bool = false;
-// A2 is A itself, or B2 is B (the forward X W^T beside X B; the backward
-// delta through B beside Y B^T; a weight update whose products share the
-// layer's input): that operand is read without choosing.
+// A2 is A itself (the forward X W^T beside X B): it is read without choosing.
+// (SHARED_B comes with b2_at().)
 override SHARED_A: bool = false;
-override SHARED_B: bool = false;
 
 var<private> second: bool;
 
@@ -48,6 +47,6 @@ fn a_at(i: u32) -> Operand {
 fn b_at(i: u32) -> Operand {
   if (SHARED_B) { return B[i]; }
   var v: Operand;
-  if (second) { v = B2[i]; } else { v = B[i]; }
+  if (second) { v = b2_at(i); } else { v = B[i]; }
   return v;
 }

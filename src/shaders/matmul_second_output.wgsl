@@ -8,10 +8,6 @@
 
 override EPILOGUE2: u32 = 0u;
 
-fn a2_at(i: u32) -> Operand {
-  return A2[i];
-}
-
 fn store_second(i: u32, acc: f32) {
   let v = p.alpha2 * acc;
   switch EPILOGUE2 {

@@ -20,6 +20,11 @@
 // paired dispatch (matmul_operands_paired.wgsl), the second product's
 // twin_alpha op(A2) op(B2), stored by the z = 1 workgroups while the z = 0
 // ones step W.
+//
+// Optimiser moments come in one buffer per parameter set, at offsets the
+// uniforms give: W's and b's in the layer's `moments`, B's in `twin_moments`.
+// Seven storage bindings (eight with a twin step, ten at most when paired)
+// leave room under the 10 per stage Chrome offers on some devices.
 
 struct Params {
   M: u32,
@@ -30,8 +35,15 @@ struct Params {
   twin_self: f32,
   // ...or of its own product, in a paired dispatch,
   twin_alpha: f32,
-  // whose left operand may add this multiple of a third (matmul_update_paired.wgsl).
+  // whose left operand may add this multiple of a third (matmul_operand_a2_plus_a3.wgsl).
   twin_addend: f32,
+  // Where each moment starts (floats): W's and the bias's in `moments`, the twin's in `twin_moments`.
+  m_at: u32,
+  v_at: u32,
+  bias_m_at: u32,
+  bias_v_at: u32,
+  twin_m_at: u32,
+  twin_v_at: u32,
 }
 
 struct UpdateSettings {
@@ -43,13 +55,10 @@ struct UpdateSettings {
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(3) var<storage, read> clock: array<u32>;
 @group(0) @binding(4) var<storage, read_write> W: array<f32>;
-@group(0) @binding(5) var<storage, read_write> W_m: array<f32>;
+@group(0) @binding(5) var<storage, read_write> moments: array<f32>;
 @group(0) @binding(6) var<uniform> settings: UpdateSettings;
-@group(0) @binding(7) var<storage, read_write> W_v: array<f32>;
-@group(0) @binding(8) var<storage, read_write> twin: array<f32>;
-@group(0) @binding(9) var<storage, read_write> bias: array<f32>;
-@group(0) @binding(10) var<storage, read_write> bias_m: array<f32>;
-@group(0) @binding(11) var<storage, read_write> bias_v: array<f32>;
+@group(0) @binding(7) var<storage, read_write> twin: array<f32>;
+@group(0) @binding(8) var<storage, read_write> bias: array<f32>;
 
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
@@ -74,11 +83,11 @@ fn store(m: u32, n: u32, acc: f32) {
   let s = settings.weights;
   let lr = scheduled_lr(s, now);
   var mom = Moments(0.0, 0.0);
-  if (METHOD >= 1u) { mom.m = W_m[i]; }
-  if (METHOD == 2u) { mom.v = W_v[i]; }
+  if (METHOD >= 1u) { mom.m = moments[p.m_at + i]; }
+  if (METHOD == 2u) { mom.v = moments[p.v_at + i]; }
   let u = optimizer_step(s, lr, now, p.alpha * acc + s.weight_decay * W[i], &mom);
-  if (METHOD >= 1u) { W_m[i] = mom.m; }
-  if (METHOD == 2u) { W_v[i] = mom.v; }
+  if (METHOD >= 1u) { moments[p.m_at + i] = mom.m; }
+  if (METHOD == 2u) { moments[p.v_at + i] = mom.v; }
   let keep = 1.0 - lr * s.decay;
   var noise = 0.0;
   if (NOISE) { noise = update_noise(s, lr, now, i); }
@@ -98,11 +107,11 @@ fn store_bias(m: u32, acc: f32) {
   let now = clock[0];
   let lr = scheduled_lr(s, now);
   var mom = Moments(0.0, 0.0);
-  if (METHOD >= 1u) { mom.m = bias_m[m]; }
-  if (METHOD == 2u) { mom.v = bias_v[m]; }
+  if (METHOD >= 1u) { mom.m = moments[p.bias_m_at + m]; }
+  if (METHOD == 2u) { mom.v = moments[p.bias_v_at + m]; }
   let u = optimizer_step(s, lr, now, p.alpha * acc + s.weight_decay * bias[m], &mom);
-  if (METHOD >= 1u) { bias_m[m] = mom.m; }
-  if (METHOD == 2u) { bias_v[m] = mom.v; }
+  if (METHOD >= 1u) { moments[p.bias_m_at + m] = mom.m; }
+  if (METHOD == 2u) { moments[p.bias_v_at + m] = mom.v; }
   bias[m] = (1.0 - lr * s.decay) * bias[m] + u;
 }
 

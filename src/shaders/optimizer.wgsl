@@ -11,21 +11,21 @@ struct Params {
   n: u32,
   rows: u32,
   cols: u32,
-  // The uniform address space puts a struct member at a multiple of 16 bytes.
-  pad: u32,
+  // Where m and v start in `moments` (floats): a layer keeps W's and b's there.
+  m_at: u32,
   s: OptimizerSettings,
   reg_p: f32,
   reg_w: f32,
+  v_at: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> G: array<f32>;
 @group(0) @binding(2) var<storage, read> clock: array<u32>;
 @group(0) @binding(3) var<storage, read_write> P: array<f32>;
-@group(0) @binding(4) var<storage, read_write> M: array<f32>;
-@group(0) @binding(5) var<storage, read_write> V: array<f32>;
-@group(0) @binding(6) var<storage, read_write> T: array<f32>;
-@group(0) @binding(7) var<storage, read> S: array<f32>;
+@group(0) @binding(4) var<storage, read_write> moments: array<f32>;
+@group(0) @binding(5) var<storage, read_write> T: array<f32>;
+@group(0) @binding(6) var<storage, read> S: array<f32>;
 
 override METHOD: u32 = 0u;
 override TIED: bool = false;
@@ -45,14 +45,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let now = clock[0];
   let lr = scheduled_lr(p.s, now);
   var mom = Moments(0.0, 0.0);
-  if (METHOD >= 1u) { mom.m = M[i]; }
-  if (METHOD == 2u) { mom.v = V[i]; }
+  if (METHOD >= 1u) { mom.m = moments[p.m_at + i]; }
+  if (METHOD == 2u) { mom.v = moments[p.v_at + i]; }
   var g = p.s.weight_decay * P[i];
   if (READ_GRAD) { g += G[i]; }
   if (REGULARIZE) { g += p.reg_p * P[i] + p.reg_w * S[transposed(i)]; }
   let u = optimizer_step(p.s, lr, now, g, &mom);
-  if (METHOD >= 1u) { M[i] = mom.m; }
-  if (METHOD == 2u) { V[i] = mom.v; }
+  if (METHOD >= 1u) { moments[p.m_at + i] = mom.m; }
+  if (METHOD == 2u) { moments[p.v_at + i] = mom.v; }
   let keep = 1.0 - lr * p.s.decay;
   var noise = 0.0;
   if (NOISE) { noise = update_noise(p.s, lr, now, i); }

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/engine/device/gpu-context';
 import { OPTIMIZERS, type OptimizerSettings, optimizerStep } from '../../src/engine/kernels/optimizer';
 import { type OptimizerState, optimizerStepRef } from '../../src/engine/reference/optimizer';
-import { asF32, BASE_SETTINGS } from './optimizer-settings';
+import { asF32, BASE_SETTINGS, packMoments, unpackMoments } from './optimizer-settings';
 import { destroyContext, free, getContext, readF32, relErr, run, seededArray, upload } from '../gpu-harness';
 
 afterAll(destroyContext);
@@ -112,10 +112,10 @@ async function gpuSteps(
   stream: number,
 ): Promise<Run> {
   const n = c.rows * c.cols;
+  const packed = packMoments([[init.M, init.V]]);
   const bufs = {
     P: upload(ctx, init.P),
-    M: upload(ctx, init.M),
-    V: upload(ctx, init.V),
+    moments: upload(ctx, packed.data),
     T: upload(ctx, init.T),
     G: upload(ctx, grads[0]),
     clock: upload(ctx, Uint32Array.of(c.clock)),
@@ -126,8 +126,7 @@ async function gpuSteps(
     param: bufs.P,
     grad: bufs.G,
     clock: bufs.clock,
-    m: bufs.M,
-    v: bufs.V,
+    moments: { buffer: bufs.moments, ...packed.slots[0] },
     tied: c.tied ? bufs.T : undefined,
     ...(r ? { regularizer: { p: r.p, w: r.w, S: bufs.S }, readGrad: r.readGrad } : {}),
     rows: c.rows,
@@ -141,7 +140,11 @@ async function gpuSteps(
     ctx.device.queue.writeBuffer(bufs.clock, 0, Uint32Array.of(c.clock + s));
     run(ctx, [step.dispatch]);
   }
-  const out = { P: await readF32(ctx, bufs.P, n), M: await readF32(ctx, bufs.M, n), V: await readF32(ctx, bufs.V, n), T: await readF32(ctx, bufs.T, n), S: await readF32(ctx, bufs.S, n) };
+  const moments = await readF32(ctx, bufs.moments, packed.data.length);
+  const { m: M, v: V } = unpackMoments(moments, packed.slots[0], n);
+  // The filler before the moments is never written.
+  expect(Array.from(moments.subarray(0, packed.slots[0].v))).toEqual(Array.from(packed.data.subarray(0, packed.slots[0].v)));
+  const out = { P: await readF32(ctx, bufs.P, n), M, V, T: await readF32(ctx, bufs.T, n), S: await readF32(ctx, bufs.S, n) };
   free(ctx, Object.values(bufs));
   return out;
 }

@@ -69,8 +69,8 @@ export class GpuContext {
       requiredLimits: {
         maxStorageBufferBindingSize: want.maxStorageBufferBindingSize,
         maxBufferSize: want.maxBufferSize,
-        // The fused updates bind 10, 12 with a trained B's step, 15 with B's own product (kernels/weight-update.ts).
-        maxStorageBuffersPerShaderStage: Math.min(want.maxStorageBuffersPerShaderStage, 15),
+        // The fused updates bind 7, 8 with a trained B's step, 10 with B's own product (kernels/weight-update.ts).
+        maxStorageBuffersPerShaderStage: Math.min(want.maxStorageBuffersPerShaderStage, 10),
         maxComputeWorkgroupStorageSize: want.maxComputeWorkgroupStorageSize,
         maxComputeInvocationsPerWorkgroup: want.maxComputeInvocationsPerWorkgroup,
       },

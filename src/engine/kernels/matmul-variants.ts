@@ -1,7 +1,7 @@
 // Which matmul kernel serves a product: the kernels (one .wgsl each), what
 // each needs, and the choice `matmul` makes when the caller leaves it open.
 import type { AdapterSummary, GpuContext } from '../device/gpu-context';
-import { SHADERS } from './sources';
+import { MATMUL_CODE, type MatmulCode } from './sources';
 
 /**
  * - `scalar` (matmul.wgsl): 4 x 4 per invocation, scalar loads, any shape; the fallback.
@@ -28,17 +28,10 @@ export interface MatmulShape {
 }
 
 export interface VariantKernel {
-  /** Pipeline-cache name: one WGSL module per variant. */
+  /** Pipeline-cache name (with the role's and second operands' suffixes where they apply). */
   name: string;
-  source: string;
-  /** ...computing a second product of the same shape in workgroups z = 1 (matmul_operands_paired.wgsl). */
-  pairedSource: string;
-  /** The same kernel as a fused weight update (matmul_update.wgsl; weight-update.ts). */
-  updateSource: string;
-  /** ...whose W update also steps a trained B of its own (matmul_update_twin.wgsl). */
-  updateTwinSource: string;
-  /** ...from B's own product, in the z = 1 half of the same dispatch (matmul_operands_paired.wgsl). */
-  updatePairedSource: string;
+  /** Its WGSL, which sources.ts's matmulModule composes into a product, a paired product or a fused update. */
+  code: MatmulCode;
   /** The bounds-check switches of this shape (override constants, part of the cache key). */
   fits(s: MatmulShape): Record<string, number>;
   /** Workgroups to dispatch. */
@@ -52,53 +45,33 @@ export const VARIANT_KERNELS: Record<MatmulVariant, VariantKernel> = {
   // 8 x 8 invocations x 4 x 4 outputs: a 32 x 32 tile.
   scalar: {
     name: 'matmul',
-    source: SHADERS.matmul,
-    pairedSource: SHADERS.matmulPaired,
-    updateSource: SHADERS.matmulUpdate,
-    updateTwinSource: SHADERS.matmulUpdateTwin,
-    updatePairedSource: SHADERS.matmulUpdatePaired,
+    code: MATMUL_CODE.scalar,
     fits: (s) => ({ FIT_M: bit(s.M % 4 === 0), FIT_N: bit(s.N % 4 === 0) }),
     grid: (s) => [groups(s.N, 32), groups(s.M, 32), 1],
   },
   // 8 x 8 invocations x 8 x 8 outputs: a 64 x 64 tile.
   vec4: {
     name: 'matmul_vec4',
-    source: SHADERS.matmulVec4,
-    pairedSource: SHADERS.matmulVec4Paired,
-    updateSource: SHADERS.matmulVec4Update,
-    updateTwinSource: SHADERS.matmulVec4UpdateTwin,
-    updatePairedSource: SHADERS.matmulVec4UpdatePaired,
+    code: MATMUL_CODE.vec4,
     fits: (s) => ({ FIT_M: bit(s.M % 64 === 0), FIT_N: bit(s.N % 64 === 0) }),
     grid: (s) => [groups(s.N, 64), groups(s.M, 64), 1],
   },
   // 8 subgroups of 8 invocations x 16 x 4 outputs: a 128 x 32 tile.
   subgroup: {
     name: 'matmul_subgroup',
-    source: SHADERS.matmulSubgroup,
-    pairedSource: SHADERS.matmulSubgroupPaired,
-    updateSource: SHADERS.matmulSubgroupUpdate,
-    updateTwinSource: SHADERS.matmulSubgroupUpdateTwin,
-    updatePairedSource: SHADERS.matmulSubgroupUpdatePaired,
+    code: MATMUL_CODE.subgroup,
     fits: (s) => ({ FIT_M: bit(s.M % 128 === 0), FIT_N: bit(s.N % 32 === 0) }),
     grid: (s) => [groups(s.N, 32), groups(s.M, 128), 1],
   },
   tiled: {
     name: 'matmul_tiled',
-    source: SHADERS.matmulTiled,
-    pairedSource: SHADERS.matmulTiledPaired,
-    updateSource: SHADERS.matmulTiledUpdate,
-    updateTwinSource: SHADERS.matmulTiledUpdateTwin,
-    updatePairedSource: SHADERS.matmulTiledUpdatePaired,
+    code: MATMUL_CODE.tiled,
     fits: (s) => ({ FIT_M: bit(s.M % 128 === 0), FIT_N: bit(s.N % 128 === 0), FIT_K: bit(s.K % 8 === 0) }),
     grid: (s) => [groups(s.N, 128), groups(s.M, 128), 1],
   },
   splitk: {
     name: 'matmul_splitk',
-    source: SHADERS.matmulSplitk,
-    pairedSource: SHADERS.matmulSplitkPaired,
-    updateSource: SHADERS.matmulSplitkUpdate,
-    updateTwinSource: SHADERS.matmulSplitkUpdateTwin,
-    updatePairedSource: SHADERS.matmulSplitkUpdatePaired,
+    code: MATMUL_CODE.splitk,
     fits: (s) => ({ FIT_M: bit(s.M % 32 === 0), FIT_N: bit(s.N % 32 === 0) }),
     grid: (s) => [groups(s.N, 32), groups(s.M, 32), 1],
   },

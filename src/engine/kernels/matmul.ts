@@ -3,6 +3,7 @@ import { type Dispatch, makeDispatch, packUniforms } from '../device/dispatch';
 import { ConfigError } from '../errors';
 import { type Activation, activationId } from './activation';
 import { chooseMatmulVariant, type MatmulVariant, VARIANT_KERNELS, variantUnsupported } from './matmul-variants';
+import { matmulModule } from './sources';
 
 export { chooseMatmulVariant, isSoftwareAdapter, MATMUL_VARIANTS, type MatmulVariant, variantUnsupported } from './matmul-variants';
 
@@ -17,7 +18,7 @@ export type Epilogue =
 
 const EPILOGUE_ID = { none: 0, axpby: 1, 'bias-act': 2, gate: 3, accumulate: 4 } as const;
 
-/** Storage buffers a paired matmul binds (matmul_operands_paired.wgsl, matmul_second_output.wgsl). */
+/** Storage buffers a paired matmul binds at most (matmul_operands_paired.wgsl, matmul_second_output.wgsl): 9 where B2 is B. */
 export const PAIRED_MATMUL_STORAGE_BINDINGS = 10;
 
 /**
@@ -76,11 +77,12 @@ export async function matmul(ctx: GpuContext, args: MatmulArgs): Promise<Dispatc
   const label = args.label ?? 'matmul';
   const variant = second ? pairedVariant(ctx, args, second) : resolveVariant(ctx, args);
   const v = VARIANT_KERNELS[variant];
+  const sharedB = second?.B === args.B;
   const kernel = await ctx.pipelines.get({
-    name: second ? `${v.name}_paired` : v.name,
-    source: second ? v.pairedSource : v.source,
-    // A paired kernel's A2, B2, D2, C2 are bindings 14..17 (matmul_operands_paired.wgsl, matmul_second_output.wgsl).
-    bindings: ['uniform', 'read', 'read', 'read', 'write', 'write', 'write', ...(second ? [...UNUSED_7_TO_13, 'read', 'read', 'read', 'write'] as const : [])],
+    name: second ? `${v.name}_paired${sharedB ? '_shared_b' : ''}` : v.name,
+    source: matmulModule(v.code, second ? 'paired' : 'product', { sharedB }),
+    // A paired kernel's A2, B2, D2, C2 are bindings 14..17 (matmul_operands_paired.wgsl, matmul_second_output.wgsl); a shared B2 is not bound.
+    bindings: ['uniform', 'read', 'read', 'read', 'write', 'write', 'write', ...(second ? [...UNUSED_7_TO_13, 'read', sharedB ? null : 'read', 'read', 'write'] as const : [])],
     constants: {
       TRANS_A: args.transA ? 1 : 0,
       TRANS_B: args.transB ? 1 : 0,
@@ -111,19 +113,18 @@ export async function matmul(ctx: GpuContext, args: MatmulArgs): Promise<Dispatc
   if (!second) return makeDispatch(ctx.device, kernel, buffers, v.grid(args), label);
   // z = 1 runs the variant's grid again, on the second product.
   const [x, y] = v.grid(args);
-  const paired = [...buffers, ...UNUSED_7_TO_13.map(() => null), second.A, second.B, addendOf(ep2) ?? ctx.dummy('matmul.D2'), second.C];
+  const paired = [...buffers, ...UNUSED_7_TO_13, second.A, sharedB ? null : second.B, addendOf(ep2) ?? ctx.dummy('matmul.D2'), second.C];
   return makeDispatch(ctx.device, kernel, paired, [x, y, 2], label);
 }
 
 const UNUSED_7_TO_13 = [null, null, null, null, null, null, null] as const;
 
-/** A paired kernel's switches: the second epilogue, B2's transpose, and the operands both halves share. */
+/** A paired kernel's switches: the second epilogue, B2's transpose, and whether both halves share A (a shared B is in its source). */
 function pairedConstants(args: MatmulArgs, second: SecondProduct, ep2: Epilogue): Record<string, number> {
   return {
     EPILOGUE2: EPILOGUE_ID[ep2.kind],
     TRANS_B2: (second.transB ?? args.transB) ? 1 : 0,
     ...(second.A === args.A ? { SHARED_A: 1 } : {}),
-    ...(second.B === args.B ? { SHARED_B: 1 } : {}),
   };
 }
 

@@ -44,13 +44,28 @@ export function lrFactorAt(step: number, s: StepSchedule): number {
   return 0.5 * (1 + Math.cos(Math.PI * progress));
 }
 
+/**
+ * Where a parameter's optimiser moments lie: m and v, each the parameter's
+ * size, at these float offsets of one buffer (a layer keeps W's and b's in
+ * one, so a fused update binds one buffer for four: kernels/weight-update.ts).
+ */
+export interface MomentSlots {
+  buffer: GPUBuffer;
+  m: number;
+  v: number;
+}
+
+/** m then v in a buffer of their own, for a parameter of `n` floats (2 n floats). */
+export function momentSlots(buffer: GPUBuffer, n: number, at = 0): MomentSlots {
+  return { buffer, m: at, v: at + n };
+}
+
 export interface OptimizerArgs {
   param: GPUBuffer;
   grad: GPUBuffer;
   clock: GPUBuffer;
-  /** Moment buffers, same size as the parameter (unused by SGD). */
-  m: GPUBuffer;
-  v: GPUBuffer;
+  /** The moments (unused by SGD). */
+  moments: MomentSlots;
   /** Kolen-Pollack: the transposed twin that receives the same update. */
   tied?: GPUBuffer;
   /** Terms added to the gradient in the step: p P + w S^T, S cols x rows (a trained B's decay and self terms, S = W). */
@@ -101,9 +116,9 @@ function uniforms(a: OptimizerArgs, s: OptimizerSettings): ArrayBuffer {
   // The settings struct is 16-byte aligned: it starts at byte 16; the struct is padded to 80 bytes.
   const r = a.regularizer;
   return packUniforms([
-    ['u32', a.rows * a.cols], ['u32', a.rows], ['u32', a.cols], ['u32', 0],
+    ['u32', a.rows * a.cols], ['u32', a.rows], ['u32', a.cols], ['u32', a.moments.m],
     ...optimizerSettingsFields(s, a.seed, a.stream),
-    ['f32', r?.p ?? 0], ['f32', r?.w ?? 0], ['u32', 0], ['u32', 0],
+    ['f32', r?.p ?? 0], ['f32', r?.w ?? 0], ['u32', a.moments.v], ['u32', 0],
   ]);
 }
 
@@ -113,7 +128,7 @@ export async function optimizerStep(ctx: GpuContext, a: OptimizerArgs): Promise<
   const kernel = await ctx.pipelines.get({
     name: 'optimizer',
     source: SHADERS.optimizer,
-    bindings: ['uniform', 'read', 'read', 'write', 'write', 'write', 'write', 'read'],
+    bindings: ['uniform', 'read', 'read', 'write', 'write', 'write', 'read'],
     constants: {
       METHOD: OPTIMIZERS.indexOf(s.method),
       TIED: a.tied ? 1 : 0,
@@ -126,7 +141,7 @@ export async function optimizerStep(ctx: GpuContext, a: OptimizerArgs): Promise<
   const u = ctx.uniform(`${label}.params`, uniforms(a, s));
   const tied = a.tied ?? ctx.dummy('optimizer.tied');
   const source = a.regularizer?.S ?? ctx.dummy('optimizer.regularizer_source');
-  const dispatch = makeDispatch(ctx.device, kernel, [u, a.grad, a.clock, a.param, a.m, a.v, tied, source], grid1d(a.rows * a.cols, 256), label);
+  const dispatch = makeDispatch(ctx.device, kernel, [u, a.grad, a.clock, a.param, a.moments.buffer, tied, source], grid1d(a.rows * a.cols, 256), label);
   return {
     dispatch,
     update(next: OptimizerSettings) {

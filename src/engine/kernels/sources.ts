@@ -14,7 +14,10 @@ import matmulScalarOperands from '../../shaders/matmul_scalar_operands.wgsl?raw'
 import matmulOperands from '../../shaders/matmul_operands.wgsl?raw';
 import matmulOperandsPaired from '../../shaders/matmul_operands_paired.wgsl?raw';
 import matmulSecondOutput from '../../shaders/matmul_second_output.wgsl?raw';
-import matmulUpdatePaired from '../../shaders/matmul_update_paired.wgsl?raw';
+import matmulOperandA2 from '../../shaders/matmul_operand_a2.wgsl?raw';
+import matmulOperandA2PlusA3 from '../../shaders/matmul_operand_a2_plus_a3.wgsl?raw';
+import matmulOperandB2 from '../../shaders/matmul_operand_b2.wgsl?raw';
+import matmulOperandB2Shared from '../../shaders/matmul_operand_b2_shared.wgsl?raw';
 import columnSum from '../../shaders/column_sum.wgsl?raw';
 import outputLoss from '../../shaders/output_loss.wgsl?raw';
 import gatherBatch from '../../shaders/gather_batch.wgsl?raw';
@@ -50,43 +53,52 @@ import bpstdpError from '../../shaders/bpstdp_error.wgsl?raw';
 import spikeCountMetrics from '../../shaders/spike_count_metrics.wgsl?raw';
 import confusionMatrix from '../../shaders/confusion_matrix.wgsl?raw';
 
-const matmulUpdateSnippet = random + optimizerMath + matmulUpdate + matmulUpdateNoTwin + matmulOperands;
-const matmulUpdateTwinSnippet = random + optimizerMath + matmulUpdate + matmulUpdateTwin + matmulOperands;
-const matmulPairedSnippet = matmulOperandsPaired + matmulSecondOutput;
-const matmulUpdatePairedSnippet = random + optimizerMath + matmulUpdate + matmulUpdateTwin + matmulOperandsPaired + matmulUpdatePaired;
+/** A matmul variant's own code: `head` must open the module (matmul_subgroup.wgsl's `enable`); `body` follows the snippets. */
+export interface MatmulCode {
+  head: string;
+  body: string;
+}
+
+export const MATMUL_CODE = {
+  scalar: { head: '', body: matmulScalarOperands + matmul },
+  vec4: { head: '', body: matmulVec4 },
+  subgroup: { head: matmulSubgroup, body: '' },
+  tiled: { head: '', body: matmulScalarOperands + matmulTiled },
+  splitk: { head: '', body: matmulScalarOperands + matmulSplitk },
+} as const satisfies Record<string, MatmulCode>;
+
+/**
+ * What a module does with its variant's product: store it (`product`), store
+ * two products of one shape (`paired`: matmul_operands_paired.wgsl,
+ * matmul_second_output.wgsl), or step a parameter with it (matmul_update.wgsl),
+ * alone, with a trained B's step beside (matmul_update_twin.wgsl), or with B's
+ * step from a second product (`update-paired`).
+ */
+export type MatmulRole = 'product' | 'paired' | 'update' | 'update-twin' | 'update-paired';
+
+/** A paired module's second operands: B2 is B itself (then not bound), and A3 adds to A2 (`update-paired` only). */
+export interface SecondOperands {
+  sharedB?: boolean;
+  addend?: boolean;
+}
+
+/** One matmul module: the variant's code with the snippets its role needs (the pipeline name must say which). */
+export function matmulModule(code: MatmulCode, role: MatmulRole, second: SecondOperands = {}): string {
+  if (second.addend && role !== 'update-paired') throw new Error("only a paired update's second left operand takes an addend");
+  const a2 = second.addend ? matmulOperandA2PlusA3 : matmulOperandA2;
+  const b2 = second.sharedB ? matmulOperandB2Shared : matmulOperandB2;
+  const update = random + optimizerMath + matmulUpdate;
+  const snippets = {
+    product: activations + matmulCommon + matmulOperands,
+    paired: activations + matmulCommon + matmulOperandsPaired + a2 + b2 + matmulSecondOutput,
+    update: update + matmulUpdateNoTwin + matmulOperands,
+    'update-twin': update + matmulUpdateTwin + matmulOperands,
+    'update-paired': update + matmulUpdateTwin + matmulOperandsPaired + a2 + b2,
+  }[role];
+  return code.head + snippets + code.body;
+}
 
 export const SHADERS = {
-  matmul: activations + matmulCommon + matmulOperands + matmulScalarOperands + matmul,
-  matmulVec4: activations + matmulCommon + matmulOperands + matmulVec4,
-  // Its `enable subgroups;` must open the module, so the snippets go after it
-  // (WGSL's module-scope declarations may come in any order).
-  matmulSubgroup: matmulSubgroup + activations + matmulCommon + matmulOperands,
-  matmulTiled: activations + matmulCommon + matmulOperands + matmulScalarOperands + matmulTiled,
-  matmulSplitk: activations + matmulCommon + matmulOperands + matmulScalarOperands + matmulSplitk,
-  // Two products of one shape in one dispatch (matmul_operands_paired.wgsl, matmul_second_output.wgsl).
-  matmulPaired: activations + matmulCommon + matmulPairedSnippet + matmulScalarOperands + matmul,
-  matmulVec4Paired: activations + matmulCommon + matmulPairedSnippet + matmulVec4,
-  matmulSubgroupPaired: matmulSubgroup + activations + matmulCommon + matmulPairedSnippet,
-  matmulTiledPaired: activations + matmulCommon + matmulPairedSnippet + matmulScalarOperands + matmulTiled,
-  matmulSplitkPaired: activations + matmulCommon + matmulPairedSnippet + matmulScalarOperands + matmulSplitk,
-  // The same variants as fused weight updates: matmul_update.wgsl for matmul_common.wgsl.
-  matmulUpdate: matmulUpdateSnippet + matmulScalarOperands + matmul,
-  matmulVec4Update: matmulUpdateSnippet + matmulVec4,
-  matmulSubgroupUpdate: matmulSubgroup + matmulUpdateSnippet,
-  matmulTiledUpdate: matmulUpdateSnippet + matmulScalarOperands + matmulTiled,
-  matmulSplitkUpdate: matmulUpdateSnippet + matmulScalarOperands + matmulSplitk,
-  // ...with a trained B's own step beside W's (matmul_update_twin.wgsl).
-  matmulUpdateTwin: matmulUpdateTwinSnippet + matmulScalarOperands + matmul,
-  matmulVec4UpdateTwin: matmulUpdateTwinSnippet + matmulVec4,
-  matmulSubgroupUpdateTwin: matmulSubgroup + matmulUpdateTwinSnippet,
-  matmulTiledUpdateTwin: matmulUpdateTwinSnippet + matmulScalarOperands + matmulTiled,
-  matmulSplitkUpdateTwin: matmulUpdateTwinSnippet + matmulScalarOperands + matmulSplitk,
-  // ...and with B's step from a product of its own, in the same dispatch (matmul_operands_paired.wgsl).
-  matmulUpdatePaired: matmulUpdatePairedSnippet + matmulScalarOperands + matmul,
-  matmulVec4UpdatePaired: matmulUpdatePairedSnippet + matmulVec4,
-  matmulSubgroupUpdatePaired: matmulSubgroup + matmulUpdatePairedSnippet,
-  matmulTiledUpdatePaired: matmulUpdatePairedSnippet + matmulScalarOperands + matmulTiled,
-  matmulSplitkUpdatePaired: matmulUpdatePairedSnippet + matmulScalarOperands + matmulSplitk,
   columnSum,
   outputLoss: batchMetrics + outputLoss,
   gatherBatch,

@@ -2,16 +2,25 @@ import type { GpuContext } from '../device/gpu-context';
 import { type Dispatch, makeDispatch, packUniforms } from '../device/dispatch';
 import { resolveVariant } from './matmul';
 import { type MatmulShape, type MatmulVariant, VARIANT_KERNELS } from './matmul-variants';
-import { OPTIMIZERS, type OptimizerSettings, optimizerSettingsFields } from './optimizer';
+import { type MomentSlots, OPTIMIZERS, type OptimizerSettings, optimizerSettingsFields } from './optimizer';
+import { matmulModule } from './sources';
 
-/** Storage buffers one fused update binds (matmul_update.wgsl): the devices that allow fewer run the unfused path. */
-export const WEIGHT_UPDATE_STORAGE_BINDINGS = 10;
+/**
+ * Storage buffers one fused update binds (matmul_update.wgsl): the product's
+ * operands, the clock, W, the moments of W and b (one buffer), the twin and
+ * the bias; within WebGPU's default 8. Devices that allow fewer run the unfused path.
+ */
+export const WEIGHT_UPDATE_STORAGE_BINDINGS = 7;
 
-/** ...and with B's own step beside W's (matmul_update_twin.wgsl): B's moments make 12. */
-export const TWIN_STEP_STORAGE_BINDINGS = 12;
+/** ...and with B's own step beside W's (matmul_update_twin.wgsl): B's moments make 8. */
+export const TWIN_STEP_STORAGE_BINDINGS = 8;
 
-/** ...and with B's step from its own product (matmul_operands_paired.wgsl): its three operands make 15. */
-export const PAIRED_UPDATE_STORAGE_BINDINGS = 15;
+/**
+ * ...and with B's step from its own product (matmul_operands_paired.wgsl): A2,
+ * and B2 unless it is the param's right operand, or A3 for an addend; at most
+ * 10, the most Chrome offers on some devices.
+ */
+export const PAIRED_UPDATE_STORAGE_BINDINGS = 10;
 
 export interface WeightUpdateArgs {
   /** The layer's delta, rows x nOut (means over the batch). */
@@ -22,11 +31,10 @@ export interface WeightUpdateArgs {
   nOut: number;
   nIn: number;
   W: GPUBuffer;
-  mW: GPUBuffer;
-  vW: GPUBuffer;
   b: GPUBuffer;
-  mb: GPUBuffer;
-  vb: GPUBuffer;
+  /** W's and b's moments, in one buffer: the kernel binds it once. */
+  momentsW: MomentSlots;
+  momentsb: MomentSlots;
   /** Kolen-Pollack: B (W^T's shape), which receives the same step. */
   tied?: GPUBuffer;
   /** A trained B that takes its own step in W's dispatch (ProductUpdateArgs.twinStep). */
@@ -58,8 +66,7 @@ export interface WeightUpdateStep {
  */
 export interface TwinStep {
   B: GPUBuffer;
-  m: GPUBuffer;
-  v: GPUBuffer;
+  moments: MomentSlots;
   settings: OptimizerSettings;
   self: number;
   product?: TwinProduct;
@@ -69,7 +76,7 @@ export interface TwinStep {
  * B's gradient term alpha ((left + beta addend)^T right)^T, in the parameter's
  * orientation: left (and addend) rows x M and right rows x N, as the
  * parameter's own operands. The dispatch computes it beside the parameter's
- * product (workgroups z = 1), where the device binds 15 storage buffers
+ * product (workgroups z = 1), where the device binds 10 storage buffers
  * (canFusePairedUpdate).
  */
 export interface TwinProduct {
@@ -108,8 +115,8 @@ export function weightGradientShape(a: Pick<WeightUpdateArgs, 'rows' | 'nOut' | 
 export async function weightUpdate(ctx: GpuContext, a: WeightUpdateArgs): Promise<WeightUpdateStep> {
   checkSettings(a.weights, a.bias);
   const step = await productUpdate(ctx, {
-    left: a.delta, right: a.input, rows: a.rows, M: a.nOut, N: a.nIn, param: a.W, m: a.mW, v: a.vW,
-    bias: { b: a.b, mb: a.mb, vb: a.vb, settings: a.bias }, tied: a.tied, twinStep: a.twinStep, clock: a.clock, settings: a.weights,
+    left: a.delta, right: a.input, rows: a.rows, M: a.nOut, N: a.nIn, param: a.W, moments: a.momentsW,
+    bias: { b: a.b, moments: a.momentsb, settings: a.bias }, tied: a.tied, twinStep: a.twinStep, clock: a.clock, settings: a.weights,
     seed: a.seed, stream: a.stream, variant: a.variant, label: a.label ?? 'weight_update',
   });
   return {
@@ -132,10 +139,9 @@ export interface ProductUpdateArgs {
   alpha?: number;
   /** The M x N parameter and its moments. */
   param: GPUBuffer;
-  m: GPUBuffer;
-  v: GPUBuffer;
-  /** A bias (length M) stepped from left's column sums in the same pass. */
-  bias?: { b: GPUBuffer; mb: GPUBuffer; vb: GPUBuffer; settings: OptimizerSettings };
+  moments: MomentSlots;
+  /** A bias (length M) stepped from left's column sums in the same pass; its moments in the param's moments buffer. */
+  bias?: { b: GPUBuffer; moments: MomentSlots; settings: OptimizerSettings };
   /** Kolen-Pollack: the param's transposed twin, which receives the same step. */
   tied?: GPUBuffer;
   /** A trained B with its own step beside the param's (not with `tied`); needs canFuseTwinStep. */
@@ -169,14 +175,18 @@ export async function productUpdate(ctx: GpuContext, a: ProductUpdateArgs): Prom
   const twin = a.twinStep;
   const paired = twin?.product;
   if (twin) checkTwinStep(ctx, a);
-  const kind = paired ? 'paired' : twin ? 'twin' : 'plain';
+  if (a.bias && a.bias.moments.buffer !== a.moments.buffer) throw new Error("a fused update reads the bias's moments from the param's moments buffer");
+  const role = paired ? 'update-paired' : twin ? 'update-twin' : 'update';
+  const second = { sharedB: paired?.right === a.right, addend: paired?.addend !== undefined };
   const kernel = await ctx.pipelines.get({
-    name: { plain: `${v.name}_update`, twin: `${v.name}_update_twin`, paired: `${v.name}_update_paired` }[kind],
-    source: { plain: v.updateSource, twin: v.updateTwinSource, paired: v.updatePairedSource }[kind],
+    name: `${v.name}_${role.replace('-', '_')}${second.sharedB ? '_shared_b' : ''}${second.addend ? '_addend' : ''}`,
+    source: matmulModule(v.code, role, second),
+    // 0 params, 1 A, 2 B, 3 clock, 4 W, 5 moments, 6 settings, 7 twin, 8 bias; 9 the twin's moments;
+    // 14 A2, 15 B2, 16 A3 (matmul_operands_paired.wgsl and the snippets after it).
     bindings: [
-      'uniform', 'read', 'read', 'read', 'write', 'write', 'uniform', 'write', 'write', 'write', 'write', 'write',
-      ...(twin ? (['write', 'write'] as const) : []),
-      ...(paired ? (['read', 'read', 'read'] as const) : []),
+      'uniform', 'read', 'read', 'read', 'write', 'write', 'uniform', 'write', 'write',
+      ...(twin ? (['write'] as const) : []),
+      ...(paired ? ([null, null, null, null, 'read', second.sharedB ? null : 'read', second.addend ? 'read' : null] as const) : []),
     ],
     constants: {
       TRANS_A: 1,
@@ -186,12 +196,13 @@ export async function productUpdate(ctx: GpuContext, a: ProductUpdateArgs): Prom
       NOISE: a.settings.noiseStd > 0 ? 1 : 0,
       BIAS_GRAD: a.bias ? 1 : 0,
       ...(twin ? { TWIN_NOISE: twin.settings.noiseStd > 0 ? 1 : 0 } : {}),
-      ...(paired?.addend ? { TWIN_ADDEND: 1 } : {}),
-      ...(paired && paired.right === a.right ? { SHARED_B: 1 } : {}),
       ...v.fits(shape),
     },
   });
-  const params: Array<['u32' | 'f32', number]> = [['u32', shape.M], ['u32', shape.N], ['u32', shape.K], ['f32', a.alpha ?? 1], ['f32', twin?.self ?? 0], ['f32', paired?.alpha ?? 0], ['f32', paired?.addend?.beta ?? 0]];
+  const params: Array<['u32' | 'f32', number]> = [
+    ['u32', shape.M], ['u32', shape.N], ['u32', shape.K], ['f32', a.alpha ?? 1], ['f32', twin?.self ?? 0], ['f32', paired?.alpha ?? 0], ['f32', paired?.addend?.beta ?? 0],
+    ['u32', a.moments.m], ['u32', a.moments.v], ['u32', a.bias?.moments.m ?? 0], ['u32', a.bias?.moments.v ?? 0], ['u32', twin?.moments.m ?? 0], ['u32', twin?.moments.v ?? 0],
+  ];
   const product = ctx.uniform(`${a.label}.params`, packUniforms(params));
   // B's step draws its noise as B's separate step would: B's element index in the param's stream.
   const settingsOf = (s: OptimizerSettings, bias = a.bias?.settings ?? s, twinSettings = twin?.settings ?? s) =>
@@ -203,11 +214,10 @@ export async function productUpdate(ctx: GpuContext, a: ProductUpdateArgs): Prom
   const settings = ctx.uniform(`${a.label}.settings`, settingsOf(a.settings));
   const dummy = (what: string) => ctx.dummy(`weight_update.${what}`);
   const tied = a.tied ?? twin?.B ?? dummy('tied');
-  const bias = a.bias ? [a.bias.b, a.bias.mb, a.bias.vb] : [dummy('bias'), dummy('bias_m'), dummy('bias_v')];
   const buffers = [
-    product, a.left, a.right, a.clock, a.param, a.m, settings, a.v, tied, ...bias,
-    ...(twin ? [twin.m, twin.v] : []),
-    ...(paired ? [paired.left, paired.right, paired.addend?.buffer ?? dummy('addend')] : []),
+    product, a.left, a.right, a.clock, a.param, a.moments.buffer, settings, tied, a.bias?.b ?? dummy('bias'),
+    ...(twin ? [twin.moments.buffer] : []),
+    ...(paired ? [null, null, null, null, paired.left, second.sharedB ? null : paired.right, paired.addend?.buffer ?? null] : []),
   ];
   // A paired dispatch runs the variant's grid twice over: z = 0 steps the param, z = 1 B.
   const [x, y] = v.grid(shape);

@@ -1,5 +1,6 @@
 import type { GpuContext } from '../device/gpu-context';
 import type { Activation } from '../kernels/activation';
+import { type MomentSlots, momentSlots } from '../kernels/optimizer';
 import type { Feedback } from '../rules/rule';
 import type { LayerInit } from './init';
 
@@ -20,14 +21,25 @@ export interface DenseLayer {
   gW: GPUBuffer;
   gb: GPUBuffer;
   gB: GPUBuffer | null;
-  /** Optimiser moments. */
-  mW: GPUBuffer;
-  vW: GPUBuffer;
-  mb: GPUBuffer;
-  vb: GPUBuffer;
-  mB: GPUBuffer | null;
-  vB: GPUBuffer | null;
+  /** W's and b's optimiser moments in one buffer: m_W, v_W, m_b, v_b (layerMoments). */
+  moments: GPUBuffer;
+  /** B's, where the rule trains B: m_B, v_B. */
+  momentsB: GPUBuffer | null;
 }
+
+/** Where W's and b's moments lie in a layer's `moments` buffer. */
+export function layerMoments(l: Pick<DenseLayer, 'nIn' | 'nOut' | 'moments'>): { W: MomentSlots; b: MomentSlots } {
+  const w = l.nOut * l.nIn;
+  return { W: momentSlots(l.moments, w), b: momentSlots(l.moments, l.nOut, 2 * w) };
+}
+
+/** Where B's moments lie in `momentsB` (null where B is not trained). */
+export function feedbackMoments(l: Pick<DenseLayer, 'nIn' | 'feedbackCols' | 'momentsB'>): MomentSlots | null {
+  return l.momentsB && momentSlots(l.momentsB, l.nIn * l.feedbackCols);
+}
+
+/** Floats of a layer's `moments` buffer. */
+export const layerMomentFloats = (nIn: number, nOut: number) => 2 * (nOut * nIn + nOut);
 
 /** Per-batch-size buffers: inputs, labels and each layer's pre-activations, activations and deltas. */
 export interface BatchBuffers {
@@ -82,12 +94,8 @@ export class RateNetwork {
         gW: r.storage(`${name}.gW`, p.nOut * p.nIn),
         gb: r.storage(`${name}.gb`, p.nOut),
         gB: hasB && needsFeedbackGrad ? r.storage(`${name}.gB`, nB) : null,
-        mW: r.storage(`${name}.mW`, p.nOut * p.nIn),
-        vW: r.storage(`${name}.vW`, p.nOut * p.nIn),
-        mb: r.storage(`${name}.mb`, p.nOut),
-        vb: r.storage(`${name}.vb`, p.nOut),
-        mB: hasB && needsFeedbackGrad ? r.storage(`${name}.mB`, nB) : null,
-        vB: hasB && needsFeedbackGrad ? r.storage(`${name}.vB`, nB) : null,
+        moments: r.storage(`${name}.moments`, layerMomentFloats(p.nIn, p.nOut)),
+        momentsB: hasB && needsFeedbackGrad ? r.storage(`${name}.momentsB`, 2 * nB) : null,
       };
     });
     return new RateNetwork(sizes, layers);
@@ -111,7 +119,7 @@ export class RateNetwork {
     let total = 0;
     for (let l = 1; l < sizes.length; l++) {
       const w = sizes[l - 1] * sizes[l] * 4;
-      largest = Math.max(largest, w, Math.max(rows, evalRows) * sizes[l] * 4);
+      largest = Math.max(largest, layerMomentFloats(sizes[l - 1], sizes[l]) * 4, Math.max(rows, evalRows) * sizes[l] * 4);
       total += w * 7 + (rows * 3 + evalRows * 2) * sizes[l] * 4;
     }
     largest = Math.max(largest, Math.max(rows, evalRows) * sizes[0] * 4);

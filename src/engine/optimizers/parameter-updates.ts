@@ -3,7 +3,7 @@ import type { GpuContext } from '../device/gpu-context';
 import { type OptimizerSettings, type OptimizerStep, optimizerStep, type StepSchedule } from '../kernels/optimizer';
 import { productUpdate, weightUpdate } from '../kernels/weight-update';
 import { type FeedbackGradient, type FeedbackProduct, NOISE_STREAM, STORED_FEEDBACK_GRADIENT } from '../layers/feedback-update';
-import { type BatchBuffers, layerInput, type RateNetwork } from '../layers/network';
+import { type BatchBuffers, feedbackMoments, layerInput, layerMoments, type RateNetwork } from '../layers/network';
 import type { RuleSpec } from '../rules/rule';
 import { scheduleSteps, type TrainConfig } from '../training/config';
 
@@ -72,12 +72,12 @@ export async function parameterUpdates(
   const steps: Promise<ParameterUpdate>[] = [];
   for (const layer of net.layers) {
     const name = `layer${layer.index}`;
+    const moments = layerMoments(layer);
     steps.push(
       separate('weights', optimizerStep(ctx, {
         param: layer.W,
         grad: layer.gW,
-        m: layer.mW,
-        v: layer.vW,
+        moments: moments.W,
         tied: rule.tied ? layer.B! : undefined,
         rows: layer.nOut,
         cols: layer.nIn,
@@ -90,8 +90,7 @@ export async function parameterUpdates(
       separate('bias', optimizerStep(ctx, {
         param: layer.b,
         grad: layer.gb,
-        m: layer.mb,
-        v: layer.vb,
+        moments: moments.b,
         rows: 1,
         cols: layer.nOut,
         clock,
@@ -117,9 +116,9 @@ function withDecayTerm(s: OptimizerSettings, feedback: FeedbackGradient): Optimi
  * Kolen-Pollack's B takes its tied step in the same pass. A trained B takes
  * its separate step; or, with `besideW`, its own step in W's pass (a TwinStep):
  * from a gradient that needs no batch (decay and self: symmetric alignment),
- * where the device binds 12 storage buffers, or, given its activity `products`
+ * where the device binds 8 storage buffers, or, given its activity `products`
  * (one per layer, as fusedFeedbackUpdates takes them), from its product in the
- * z = 1 half of W's dispatch, where it binds 15; or none when `feedback` is
+ * z = 1 half of W's dispatch, where it binds 10; or none when `feedback` is
  * null (fusedFeedbackUpdates steps it).
  */
 export async function fusedParameterUpdates(
@@ -144,8 +143,9 @@ export async function fusedParameterUpdates(
     const p = products?.[i];
     const product = p ? { left: p.right, right: p.left, alpha: p.alpha, ...(p.rightAddend ? { addend: p.rightAddend } : {}) } : undefined;
     const twinStep = trainedB
-      ? { B: layer.B!, m: layer.mB!, v: layer.vB!, settings: withDecayTerm(s.feedback, feedback), self: feedback.regularizer?.w ?? 0, product }
+      ? { B: layer.B!, moments: feedbackMoments(layer)!, settings: withDecayTerm(s.feedback, feedback), self: feedback.regularizer?.w ?? 0, product }
       : undefined;
+    const moments = layerMoments(layer);
     const step = await weightUpdate(ctx, {
       delta: batch.delta[layer.index - 1],
       input: layerInput(batch, layer.index),
@@ -153,11 +153,9 @@ export async function fusedParameterUpdates(
       nOut: layer.nOut,
       nIn: layer.nIn,
       W: layer.W,
-      mW: layer.mW,
-      vW: layer.vW,
       b: layer.b,
-      mb: layer.mb,
-      vb: layer.vb,
+      momentsW: moments.W,
+      momentsb: moments.b,
       tied: rule.tied ? layer.B! : undefined,
       twinStep,
       clock,
@@ -200,7 +198,7 @@ export async function fusedFeedbackUpdates(
   const steps = net.layers.map(async (layer, i): Promise<ParameterUpdate> => {
     const { left, right, alpha } = products[i];
     const step = await productUpdate(ctx, {
-      left, right, alpha, rows, M: layer.nIn, N: layer.feedbackCols, param: layer.B!, m: layer.mB!, v: layer.vB!,
+      left, right, alpha, rows, M: layer.nIn, N: layer.feedbackCols, param: layer.B!, moments: feedbackMoments(layer)!,
       clock, settings: withDecayTerm(s.feedback, feedback), seed, stream: NOISE_STREAM.update + layer.index, label: `layer${layer.index}.update_B`,
     });
     return { dispatch: step.dispatch, update: (next) => step.update(withDecayTerm(next.feedback, feedback)) };
@@ -231,8 +229,7 @@ function feedbackUpdates(
         grad: layer.gB,
         readGrad: feedback.readGrad,
         ...(feedback.regularizer ? { regularizer: { ...feedback.regularizer, S: layer.W } } : {}),
-        m: layer.mB!,
-        v: layer.vB!,
+        moments: feedbackMoments(layer)!,
         rows: layer.nIn,
         cols: layer.feedbackCols,
         clock,

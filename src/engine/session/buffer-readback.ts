@@ -5,6 +5,7 @@ import type { GpuContext } from '../device/gpu-context';
 import type { NamedBuffer } from './trainer-snapshot';
 
 interface StagedCopy extends NamedBuffer {
+  /** Where it lands in its staging buffer (bytes). */
   offset: number;
   size: number;
 }
@@ -25,7 +26,7 @@ export function readBuffersLater(ctx: GpuContext, buffers: readonly NamedBuffer[
   const staging = chunks.map((c, i) => ctx.buffers.createShared(`readback${i}`, c.bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST));
   const encoder = ctx.device.createCommandEncoder({ label: 'readback' });
   chunks.forEach((c, i) => {
-    for (const copy of c.copies) encoder.copyBufferToBuffer(copy.buffer, 0, staging[i], copy.offset, copy.size);
+    for (const copy of c.copies) encoder.copyBufferToBuffer(copy.buffer, (copy.at ?? 0) * 4, staging[i], copy.offset, copy.size);
   });
   ctx.device.queue.submit([encoder.finish()]);
   return (async () => {

@@ -10,7 +10,7 @@ import type { DenseLayer, RateNetwork } from '../layers/network';
 import type { RuleSpec } from '../rules/rule';
 import type { TrainConfig } from '../training/config';
 
-type LayerFeedback = Pick<DenseLayer, 'B' | 'gB' | 'mB' | 'vB' | 'feedbackCols'>;
+type LayerFeedback = Pick<DenseLayer, 'B' | 'gB' | 'momentsB' | 'feedbackCols'>;
 
 export interface FeedbackSwitchOptions {
   /** Draw B afresh even where the new rule could keep the current one. */
@@ -32,18 +32,18 @@ export class FeedbackSwitch {
     let init: LayerInit[] | null = null;
     // The new rule's initial B for this seed (W and B draw from separate streams, so W is not needed).
     const initialB = (i: number) => (init ??= initialParameters(net.sizes, config.activation, config.init, to.feedback, config.seed))[i].B!;
-    const before = net.layers.map(({ B, gB, mB, vB, feedbackCols }) => ({ B, gB, mB, vB, feedbackCols }));
+    const before = net.layers.map(({ B, gB, momentsB, feedbackCols }) => ({ B, gB, momentsB, feedbackCols }));
     const after = net.layers.map((layer, i): LayerFeedback => {
       const name = `layer${layer.index}`;
       const feedbackCols = to.feedback === 'direct' ? net.classes : layer.nOut;
-      if (to.feedback === 'transpose') return { B: null, gB: null, mB: null, vB: null, feedbackCols };
+      if (to.feedback === 'transpose') return { B: null, gB: null, momentsB: null, feedbackCols };
       const keep = !o.reset && layer.B !== null && from.feedback === to.feedback;
       const n = layer.nIn * feedbackCols;
       const B = keep ? layer.B! : to.feedback === 'sign' ? r.storage(`${name}.B`, n) : r.createWithData(`${name}.B`, initialB(i));
-      if (!o.trainsB) return { B, gB: null, mB: null, vB: null, feedbackCols };
+      if (!o.trainsB) return { B, gB: null, momentsB: null, feedbackCols };
       // B's moments go with the B they were accumulated for.
-      if (keep && layer.gB) return { B, gB: layer.gB, mB: layer.mB, vB: layer.vB, feedbackCols };
-      return { B, gB: r.storage(`${name}.gB`, n), mB: r.storage(`${name}.mB`, n), vB: r.storage(`${name}.vB`, n), feedbackCols };
+      if (keep && layer.gB) return { B, gB: layer.gB, momentsB: layer.momentsB, feedbackCols };
+      return { B, gB: r.storage(`${name}.gB`, n), momentsB: r.storage(`${name}.momentsB`, 2 * n), feedbackCols };
     });
     return new FeedbackSwitch(net, before, after);
   }
@@ -75,7 +75,7 @@ export class FeedbackSwitch {
 
 function buffersOf(list: LayerFeedback[]): Set<GPUBuffer> {
   const out = new Set<GPUBuffer>();
-  for (const f of list) for (const b of [f.B, f.gB, f.mB, f.vB]) if (b) out.add(b);
+  for (const f of list) for (const b of [f.B, f.gB, f.momentsB]) if (b) out.add(b);
   return out;
 }
 

@@ -3,7 +3,7 @@
 // It is read back asynchronously, so taking one never stalls training, and
 // restoring one continues a run bit for bit where it was (same device).
 import { ConfigError } from '../errors';
-import type { RateNetwork } from '../layers/network';
+import { feedbackMoments, layerMoments, type RateNetwork } from '../layers/network';
 import type { SpikingConfig } from '../spiking/config';
 import type { Propagation } from '../spiking/passes';
 import type { TrainConfig } from '../training/config';
@@ -56,24 +56,33 @@ export interface NamedBuffer {
   buffer: GPUBuffer;
   /** Floats that hold values (buffers are padded to 16 bytes); default the whole buffer. */
   floats?: number;
+  /** Where they start (floats; default 0): moments share a buffer. */
+  at?: number;
 }
 
-/** A network's parameters and optimiser moments; gradients are rewritten every step and left out. */
+/**
+ * A network's parameters and optimiser moments, each moment by its own name
+ * wherever it lies; gradients are rewritten every step and left out.
+ */
 export function networkState(net: RateNetwork): NamedBuffer[] {
   const out: NamedBuffer[] = [];
   for (const l of net.layers) {
-    const add = (what: string, buffer: GPUBuffer | null, floats: number) => buffer && out.push({ name: `layer${l.index}.${what}`, buffer, floats });
+    const add = (what: string, buffer: GPUBuffer | null, floats: number, at = 0) => buffer && out.push({ name: `layer${l.index}.${what}`, buffer, floats, at });
     const w = l.nOut * l.nIn;
     const f = l.nIn * l.feedbackCols;
+    const moments = layerMoments(l);
+    const momentsB = feedbackMoments(l);
     add('W', l.W, w);
     add('b', l.b, l.nOut);
     add('B', l.B, f);
-    add('mW', l.mW, w);
-    add('vW', l.vW, w);
-    add('mb', l.mb, l.nOut);
-    add('vb', l.vb, l.nOut);
-    add('mB', l.mB, f);
-    add('vB', l.vB, f);
+    add('mW', l.moments, w, moments.W.m);
+    add('vW', l.moments, w, moments.W.v);
+    add('mb', l.moments, l.nOut, moments.b.m);
+    add('vb', l.moments, l.nOut, moments.b.v);
+    if (momentsB) {
+      add('mB', momentsB.buffer, f, momentsB.m);
+      add('vB', momentsB.buffer, f, momentsB.v);
+    }
   }
   return out;
 }

@@ -43,7 +43,7 @@ const METRICS = '#metrics';
 
 /** A copy of the loop's whole state (`live`) for an evaluation that runs later, and room to hold the live state meanwhile. */
 interface DeferredEvaluation {
-  live: NamedBuffer[];
+  live: GPUBuffer[];
   saved: GPUBuffer[];
   held: GPUBuffer[];
   position: { step: number; epoch: number; probed: boolean };
@@ -180,14 +180,15 @@ export abstract class StepLoop<R> {
    */
   evaluateAfterNextStep(): void {
     this.submitDeferredEvaluation();
-    const live = this.loopState();
+    // Whole buffers, each once: named states may share one (a layer's moments), and a second swap would undo the first.
+    const live = [...new Set(this.loopState().map((b) => b.buffer))];
     // Both sets allocated here, so that the training loop allocates nothing.
     const copies = (what: string) =>
-      live.map((b) => this.ctx.buffers.create(`${b.name}.${what}`, b.buffer.size, GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST));
+      live.map((b) => this.ctx.buffers.create(`${b.label}.${what}`, b.size, GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST));
     const saved = copies('saved');
     const held = copies('held');
     const encoder = this.ctx.device.createCommandEncoder({ label: 'state for a later evaluation' });
-    live.forEach((b, i) => encoder.copyBufferToBuffer(b.buffer, 0, saved[i], 0, b.buffer.size));
+    live.forEach((b, i) => encoder.copyBufferToBuffer(b, 0, saved[i], 0, b.size));
     this.ctx.device.queue.submit([encoder.finish()]);
     this.deferred = { live, saved, held, position: { step: this.stepCount, epoch: this.epochCount, probed: this.probed } };
   }
@@ -257,7 +258,7 @@ export abstract class StepLoop<R> {
       throw new ConfigError('snapshot', `was taken on a training set of ${s.trainCount} examples; this one has ${this.res.trainCount}. Load the same dataset and subset.`);
     }
     const byName = new Map(buffers.map((b) => [b.name, b]));
-    const writes: Array<[GPUBuffer, Float32Array]> = [];
+    const writes: Array<[NamedBuffer, Float32Array]> = [];
     for (const [name, data] of Object.entries(s.buffers)) {
       const buffer = byName.get(name);
       if (!buffer) {
@@ -268,7 +269,7 @@ export abstract class StepLoop<R> {
       if (data.length !== floats) {
         throw new ConfigError('snapshot', `holds ${data.length} values of ${name} where this trainer has ${floats}; the networks differ.`);
       }
-      writes.push([buffer.buffer, data]);
+      writes.push([buffer, data]);
     }
     const missing = buffers.find((b) => !(b.name in s.buffers));
     if (missing && !partial) throw new ConfigError('snapshot', `lacks ${missing.name}; create the trainer from the snapshot's config.`);
@@ -277,7 +278,7 @@ export abstract class StepLoop<R> {
     this.dropDeferredEvaluation();
 
     const queue = this.ctx.device.queue;
-    for (const [buffer, data] of writes) queue.writeBuffer(buffer, 0, data as Float32Array<ArrayBuffer>);
+    for (const [b, data] of writes) queue.writeBuffer(b.buffer, (b.at ?? 0) * 4, data as Float32Array<ArrayBuffer>);
     queue.writeBuffer(this.res.clock, 0, Uint32Array.of(s.clock));
     queue.writeBuffer(this.res.metrics, 0, s.metrics as Float32Array<ArrayBuffer>);
     const p = s.position;
@@ -365,11 +366,11 @@ export abstract class StepLoop<R> {
     if (!d) return;
     const encoder = this.ctx.device.createCommandEncoder({ label: 'deferred evaluation' });
     d.live.forEach((b, i) => {
-      encoder.copyBufferToBuffer(b.buffer, 0, d.held[i], 0, b.buffer.size);
-      encoder.copyBufferToBuffer(d.saved[i], 0, b.buffer, 0, b.buffer.size);
+      encoder.copyBufferToBuffer(b, 0, d.held[i], 0, b.size);
+      encoder.copyBufferToBuffer(d.saved[i], 0, b, 0, b.size);
     });
     const ticket = this.encodeEvaluation(encoder);
-    d.live.forEach((b, i) => encoder.copyBufferToBuffer(d.held[i], 0, b.buffer, 0, b.buffer.size));
+    d.live.forEach((b, i) => encoder.copyBufferToBuffer(d.held[i], 0, b, 0, b.size));
     this.ctx.device.queue.submit([encoder.finish()]);
     // Destroying after submit is safe: the queue keeps them until the copies ran.
     this.dropDeferredEvaluation();

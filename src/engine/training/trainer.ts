@@ -69,8 +69,8 @@ export interface TrainerOptions {
   /**
    * Apply each layer's weight and bias gradients inside their matmul (one
    * dispatch per layer, kernels/weight-update.ts) rather than storing them for
-   * separate optimiser dispatches. Default: when the device binds the 10
-   * storage buffers that takes.
+   * separate optimiser dispatches. Default: when the device binds the 7
+   * storage buffers that takes (WebGPU's default is 8).
    */
   fuseUpdates?: boolean;
 }
