@@ -415,6 +415,17 @@ function browserMarkdown(b: BrowserSpeed): string[] {
     '',
     `While the pipelines compiled there, the page's longest gap between animation frames was ${e.longestFrameGapMs.toFixed(0)} ms.`,
     '',
+    `### Dispatches per training step in the page (${p.storageBuffersPerStage} storage buffers per shader stage)`,
+    '',
+    `The ${p.network} MLP, batch ${o.batch}, on the engine's device in this browser: how many of a step's products and updates fuse depends on how many storage buffers a kernel may bind.`,
+    '',
+    '| Rule | Dispatches/step (bound) |',
+    '|---|---|',
+    ...p.dispatchesPerStep.map((d) => {
+      const bound = dispatchBound(p.network.split('-').length - 1);
+      return `| ${d.rule} | ${d.dispatches} (${d.dispatches <= bound ? '≤' : '>'} ${bound}) |`;
+    }),
+    '',
   ];
 }
 

@@ -11,6 +11,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { uploadDataset, type GpuDataset } from '../../src/engine/data/gpu-dataset';
 import { type Dataset, fetchSource, loadDataset } from '../../src/engine/data/loader';
 import { GpuContext } from '../../src/engine/device/gpu-context';
+import { RULES as RATE_RULES } from '../../src/engine/rules/registry';
 import { resolveConfig } from '../../src/engine/training/config';
 import { Trainer } from '../../src/engine/training/trainer';
 import type { EngineFirstStep, FrameworkRate, PeerOptions, PeerRate, PeerReport } from './results';
@@ -58,6 +59,20 @@ async function engineRate(ctx: GpuContext, data: GpuDataset, rule: Rule, o: Peer
   } finally {
     trainer.destroy();
   }
+}
+
+/** Dispatches per training step of every rate rule on this page's device, whose storage-buffer limit decides what fuses. */
+async function dispatchesPerStep(ctx: GpuContext, data: GpuDataset, o: PeerOptions): Promise<Array<{ rule: string; dispatches: number }>> {
+  const out: Array<{ rule: string; dispatches: number }> = [];
+  for (const { id } of RATE_RULES) {
+    const config = resolveConfig({ rule: id, hidden: HIDDEN, batchSize: o.batch, seed: 1, optimizer: { method: 'sgd', lr: o.lr } });
+    const trainer = await Trainer.create(ctx, data, config, { metricsEvery: 1_000_000 });
+    const d = trainer.dispatchCounts;
+    out.push({ rule: id, dispatches: d.train + d.update });
+    trainer.destroy();
+  }
+  log(`dispatches per step (${ctx.limits.maxStorageBuffersPerShaderStage} storage buffers per stage): ${out.map((r) => `${r.rule} ${r.dispatches}`).join(', ')}`);
+  return out;
 }
 
 // ---- TensorFlow.js ----
@@ -242,7 +257,10 @@ async function run(partial: Partial<PeerOptions> = {}): Promise<PeerReport> {
   const engineRounds: Record<Rule, number[]> = { bp: [], fa: [] };
   const tfRounds: Record<Rule, number[]> = { bp: [], fa: [] };
   const losses: Record<Rule, { before: number; after: number }> = { bp: { before: NaN, after: NaN }, fa: { before: NaN, after: NaN } };
+  const storageBuffersPerStage = ctx.limits.maxStorageBuffersPerShaderStage;
+  let dispatches: Array<{ rule: string; dispatches: number }> = [];
   try {
+    dispatches = await dispatchesPerStep(ctx, gpuData, o);
     // Interleaved, so a burst of load from elsewhere on the machine falls on both frameworks alike.
     for (let r = 0; r < o.rounds; r++) {
       for (const rule of RULES) {
@@ -269,6 +287,7 @@ async function run(partial: Partial<PeerOptions> = {}): Promise<PeerReport> {
   return {
     options: o, network: sizes.join('-'), userAgent: navigator.userAgent,
     engineAdapter: ctx.adapter, tfjsAdapter, tfjsVersion: tf.version_core, engineFirstStep: first, rates,
+    storageBuffersPerStage, dispatchesPerStep: dispatches,
   };
 }
 

@@ -61,6 +61,10 @@ export interface PeerReport {
   tfjsVersion: string;
   engineFirstStep: EngineFirstStep;
   rates: PeerRate[];
+  /** What the engine's device binds per shader stage: it decides which updates fuse. */
+  storageBuffersPerStage: number;
+  /** Dispatches one training step of each rate rule records on this device (the MLP, batch `options.batch`). */
+  dispatchesPerStep: Array<{ rule: string; dispatches: number }>;
 }
 
 /** Time from navigating to the app to its first training step, from the page's own clock (performance.now(), 0 = navigation). */
