@@ -100,24 +100,33 @@ async function stepDispatches(ctx: GpuContext, rules: readonly string[]): Promis
 // under update noise alone, and wm, ia and aa's B steps from their products).
 const trainedB = cases.filter((c) => c.config.rule === 'sa' || c.name.startsWith('fa with noisy B') || /^(wm|ia|aa) \(sgd\)$/.test(c.name) || c.name.startsWith('ia with its own B'));
 
+/**
+ * Inside a describe: every trained-B case on a device that binds `n` storage
+ * buffers per stage (created once, destroyed after the block); returns the device.
+ */
+function trainedBStepsOn(n: number): () => Promise<GpuContext> {
+  let ctx: GpuContext | null = null;
+  afterAll(() => ctx?.destroy());
+  const device = async () => (ctx ??= await GpuContext.create(withStorageBuffers(nodeGpu(), n)));
+  for (const c of trainedB) {
+    test(c.name, async () => {
+      const capped = await device();
+      expect(capped.limits.maxStorageBuffersPerShaderStage).toBe(n);
+      await checkSteps(capped, c, true);
+    });
+  }
+  return device;
+}
+
 // Chromium on SwiftShader, and Chrome on some devices, bind 10 storage buffers:
 // every fused update fits (7, 8 with B's step beside W's, 10 at most with B's
 // own product), so every rule keeps the step structure it has on lavapipe.
 describe('on a device that binds 10 storage buffers', () => {
-  let ten: GpuContext | null = null;
-  afterAll(() => ten?.destroy());
-  for (const c of trainedB) {
-    test(c.name, async () => {
-      ten ??= await GpuContext.create(withStorageBuffers(nodeGpu(), 10));
-      expect(ten.limits.maxStorageBuffersPerShaderStage).toBe(10);
-      await checkSteps(ten, c, true);
-    });
-  }
+  const ten = trainedBStepsOn(10);
 
   test('every rule is within 3 dispatches per layer plus 3', async () => {
-    ten ??= await GpuContext.create(withStorageBuffers(nodeGpu(), 10));
     // ia's layer 1 has no delta below it for its Y B^T to ride in.
-    expect(await stepDispatches(ten, ['bp', 'fa', 'ss', 'kp', 'sa', 'wm', 'ia', 'aa'])).toEqual({ bp: 10, fa: 10, ss: 10, kp: 10, sa: 10, wm: 10, ia: 11, aa: 10 });
+    expect(await stepDispatches(await ten(), ['bp', 'fa', 'ss', 'kp', 'sa', 'wm', 'ia', 'aa'])).toEqual({ bp: 10, fa: 10, ss: 10, kp: 10, sa: 10, wm: 10, ia: 11, aa: 10 });
   });
 });
 
@@ -125,20 +134,11 @@ describe('on a device that binds 10 storage buffers', () => {
 // (8) fit; the paired products do not, so B steps from its product in a fused
 // dispatch of its own, and ia's Y B^T and aa's X B are products of their own.
 describe("on a device that binds WebGPU's default 8 storage buffers", () => {
-  let eight: GpuContext | null = null;
-  afterAll(() => eight?.destroy());
-  for (const c of trainedB) {
-    test(c.name, async () => {
-      eight ??= await GpuContext.create(withStorageBuffers(nodeGpu(), 8));
-      expect(eight.limits.maxStorageBuffersPerShaderStage).toBe(8);
-      await checkSteps(eight, c, true);
-    });
-  }
+  const eight = trainedBStepsOn(8);
 
   test('bp, fa and sa keep their 10 dispatches; wm, ia and aa step B on its own', async () => {
-    eight ??= await GpuContext.create(withStorageBuffers(nodeGpu(), 8));
     // 10 + 3 B steps; ia adds the three Y B^T products, aa the three X B.
-    expect(await stepDispatches(eight, ['bp', 'fa', 'sa', 'wm', 'ia', 'aa'])).toEqual({ bp: 10, fa: 10, sa: 10, wm: 13, ia: 16, aa: 16 });
+    expect(await stepDispatches(await eight(), ['bp', 'fa', 'sa', 'wm', 'ia', 'aa'])).toEqual({ bp: 10, fa: 10, sa: 10, wm: 13, ia: 16, aa: 16 });
   });
 });
 
