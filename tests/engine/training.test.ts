@@ -74,8 +74,8 @@ describe('determinism', () => {
 // The step structure bench:speed reports (bench/results/speed.md): on a 3-layer
 // network the issue's bound is 3 per layer plus 3 = 12. Rules that keep B fixed or
 // tied take gather + 3 forward + loss + 2 deltas + 3 updates. A trained B steps
-// inside W's update: sa's from decay and self (12 storage bindings), wm, ia and
-// aa's from its product in the dispatch's second half (15; lavapipe allows 16),
+// inside W's update: sa's from decay and self (8 storage bindings), wm, ia and
+// aa's from its product in the dispatch's second half (at most 10),
 // with Y = X W^T from the forward product. aa's X B comes from the forward
 // product's second half, ia's Y B^T from the backward delta through the same B,
 // but for layer 1's, which has no delta below it.

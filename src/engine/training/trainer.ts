@@ -379,8 +379,8 @@ async function buildRuleProgram(ctx: GpuContext, net: RateNetwork, parts: StepPa
   const coefficients: Coefficients = { ...rule.regularizer, ...config.coefficients };
   const { data, train, clock, metrics, order, noiseSeed, stepsPerEpoch } = parts;
   // A trained B whose activity terms are one product takes its step inside that product,
-  // computed in the z = 1 half of W's update where the device binds 15 (wm, ia, aa);
-  // one whose gradient needs no batch (sa) takes it in W's update, where the device binds 12.
+  // computed in the z = 1 half of W's update where the device binds 10 (wm, ia, aa);
+  // one whose gradient needs no batch (sa) takes it in W's update, where the device binds 8.
   const fuseB = fused && needsFeedbackGrad(rule, config) && fusesFeedbackStep(coefficients);
   const gradient = regularizerGradient(coefficients);
   const pairB = fuseB && canFusePairedUpdate(ctx) && net.layers.every((l) => l.feedbackCols === l.nOut);
